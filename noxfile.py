@@ -1,0 +1,30 @@
+"""Developer sessions. The README's one-line commands need only uv; nox is for the rest."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.sessions = ["tests", "lint"]
+
+
+@nox.session(python=False)
+def tests(session: nox.Session) -> None:
+    session.run("uv", "run", "--frozen", "python", "-m", "pytest", *session.posargs, external=True)
+
+
+@nox.session(python=False)
+def lint(session: nox.Session) -> None:
+    session.run("uv", "run", "--frozen", "ruff", "check", "src", "tests", "bench", external=True)
+    session.run("uv", "run", "--frozen", "lint-imports", external=True)
+
+
+@nox.session(python=False)
+def typecheck(session: nox.Session) -> None:
+    session.run("uv", "run", "--frozen", "mypy", external=True)
+
+
+@nox.session(python=False)
+def bench(session: nox.Session) -> None:
+    """Load benchmarks, run on purpose: `nox -s bench -- --duration 10`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.identity_load", *session.posargs, external=True)

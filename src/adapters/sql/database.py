@@ -1,0 +1,72 @@
+"""Engines and sessions, and the embedded PostgreSQL used when no DATABASE_URL is given."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from adapters.sql.mapping import map_domain
+
+log = logging.getLogger("agora.db")
+
+
+def async_url(url: str) -> str:
+    """The SQLAlchemy URL with the asyncpg driver, from any postgres URL."""
+    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    raise ValueError(f"not a PostgreSQL URL: {url}")
+
+
+def libpq_url(url: str) -> str:
+    """The plain libpq form (postgresql://) that psycopg and SAQ's Postgres queue want."""
+    for prefix in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    map_domain()
+    return create_async_engine(async_url(url), pool_pre_ping=True, **kwargs)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A private PostgreSQL 16 from the pgserver wheel, its data kept in `folder`."""
+
+    folder: Path
+    database: str = "agora"
+    _server: Any = None
+
+    def start(self) -> str:
+        import pgserver
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._server = pgserver.get_server(str(self.folder), cleanup_mode="stop")
+        exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';")
+        if "1 row" not in exists:
+            self._server.psql(f'CREATE DATABASE "{self.database}";')
+        socket_dir = str(self.folder)
+        log.info("embedded PostgreSQL running in %s", self.folder)
+        return f"postgresql://postgres:@/{self.database}?host={quote(socket_dir, safe='/')}"
+
+    def create_database(self, name: str) -> str:
+        assert self._server is not None
+        self._server.psql(f'DROP DATABASE IF EXISTS "{name}";')
+        self._server.psql(f'CREATE DATABASE "{name}";')
+        return f"postgresql://postgres:@/{name}?host={quote(str(self.folder), safe='/')}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None

@@ -1,0 +1,246 @@
+"""SQL repositories of the identity context (PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql import tables
+from domain.identity.errors import EmailTaken, UsernameTaken
+from domain.identity.model import (
+    CodePurpose,
+    LoginAttempt,
+    Municipality,
+    OneTimeCode,
+    Realm,
+    RefreshSession,
+    SocialAccount,
+    SocialProvider,
+    User,
+)
+from domain.shared.errors import Conflict
+
+
+def _unique_violation(error: IntegrityError) -> str:
+    return str(getattr(error.orig, "__cause__", None) or error.orig)
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._repo = _Users(session=session, auto_expunge=False, auto_commit=False)
+
+    async def add(self, user: User) -> User:
+        try:
+            async with self._session.begin_nested():
+                self._session.add(user)
+                await self._session.flush()
+        except IntegrityError as error:
+            message = _unique_violation(error)
+            if "username" in message:
+                raise UsernameTaken() from None
+            raise EmailTaken() from None
+        return user
+
+    async def get(self, user_id: int) -> User | None:
+        return await self._repo.get_one_or_none(id=user_id)
+
+    async def get_for_update(self, user_id: int) -> User | None:
+        result = await self._session.execute(
+            select(User).where(tables.users.c.id == user_id).with_for_update().execution_options(
+                populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def by_email(self, realm: Realm, email: str) -> User | None:
+        return await self._repo.get_one_or_none(realm=realm, email=email)
+
+    async def by_username(self, realm: Realm, username: str) -> User | None:
+        result = await self._session.execute(
+            select(User).where(tables.users.c.realm == realm,
+                               func.lower(tables.users.c.username) == username.lower())
+        )
+        return result.scalar_one_or_none()
+
+    async def save(self, user: User) -> None:
+        try:
+            async with self._session.begin_nested():
+                self._session.add(user)
+                await self._session.flush()
+        except IntegrityError:
+            raise EmailTaken() from None
+
+
+class _Users(SQLAlchemyAsyncRepository[User]):  # type: ignore[type-var]
+    model_type = User
+
+
+class _Municipalities(SQLAlchemyAsyncRepository[Municipality]):  # type: ignore[type-var]
+    model_type = Municipality
+
+
+class SqlMunicipalityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._repo = _Municipalities(session=session, auto_expunge=False, auto_commit=False)
+
+    async def add(self, municipality: Municipality) -> Municipality:
+        try:
+            async with self._session.begin_nested():
+                self._session.add(municipality)
+                await self._session.flush()
+        except IntegrityError:
+            raise Conflict("Cette commune existe déjà") from None
+        return municipality
+
+    async def get(self, municipality_id: int) -> Municipality | None:
+        return await self._repo.get_one_or_none(id=municipality_id)
+
+    async def by_code(self, code: str) -> Municipality | None:
+        return await self._repo.get_one_or_none(code=code)
+
+
+class SqlRefreshSessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, session: RefreshSession) -> None:
+        self._session.add(session)
+        await self._session.flush()
+
+    async def get(self, jti: str) -> RefreshSession | None:
+        return await self._session.get(RefreshSession, jti, populate_existing=True)
+
+    async def rotate(self, jti: str, replaced_by: str, now: datetime) -> bool:
+        t = tables.refresh_sessions
+        result = await self._session.execute(
+            update(t)
+            .where(t.c.jti == jti, t.c.revoked_at.is_(None), t.c.expires_at > now)
+            .values(revoked_at=now, replaced_by=replaced_by)
+            .returning(t.c.jti)
+            .execution_options(synchronize_session=False)
+        )
+        return result.first() is not None
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None:
+        t = tables.refresh_sessions
+        await self._session.execute(
+            update(t).where(t.c.family_id == family_id, t.c.revoked_at.is_(None)).values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def revoke_all_for_user(self, user_id: int, now: datetime, *, keep_family: str | None = None) -> None:
+        t = tables.refresh_sessions
+        condition = and_(t.c.user_id == user_id, t.c.revoked_at.is_(None))
+        if keep_family is not None:
+            condition = and_(condition, t.c.family_id != keep_family)
+        await self._session.execute(
+            update(t).where(condition).values(revoked_at=now).execution_options(synchronize_session=False)
+        )
+
+    async def family_active(self, family_id: str, now: datetime) -> bool:
+        t = tables.refresh_sessions
+        result = await self._session.execute(
+            select(t.c.jti).where(t.c.family_id == family_id, t.c.revoked_at.is_(None), t.c.expires_at > now)
+            .limit(1)
+        )
+        return result.first() is not None
+
+
+class SqlOneTimeCodeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, code: OneTimeCode) -> None:
+        self._session.add(code)
+        await self._session.flush()
+
+    async def latest_live(self, user_id: int, purpose: CodePurpose, now: datetime) -> OneTimeCode | None:
+        t = tables.one_time_codes
+        result = await self._session.execute(
+            select(OneTimeCode)
+            .where(t.c.user_id == user_id, t.c.purpose == purpose, t.c.consumed_at.is_(None), t.c.expires_at > now)
+            .order_by(t.c.created_at.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def by_digest(self, purpose: CodePurpose, digest: str) -> OneTimeCode | None:
+        t = tables.one_time_codes
+        result = await self._session.execute(select(OneTimeCode).where(t.c.purpose == purpose, t.c.digest == digest))
+        return result.scalars().first()
+
+    async def count_attempt(self, code_id: str) -> int:
+        t = tables.one_time_codes
+        result = await self._session.execute(
+            update(t).where(t.c.id == code_id).values(attempts=t.c.attempts + 1).returning(t.c.attempts)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.scalar_one())
+
+    async def consume(self, code_id: str, now: datetime) -> bool:
+        t = tables.one_time_codes
+        result = await self._session.execute(
+            update(t).where(t.c.id == code_id, t.c.consumed_at.is_(None)).values(consumed_at=now).returning(t.c.id)
+            .execution_options(synchronize_session=False)
+        )
+        return result.first() is not None
+
+    async def revoke_for(self, user_id: int, purpose: CodePurpose, now: datetime) -> None:
+        t = tables.one_time_codes
+        await self._session.execute(
+            update(t).where(t.c.user_id == user_id, t.c.purpose == purpose, t.c.consumed_at.is_(None))
+            .values(consumed_at=now).execution_options(synchronize_session=False)
+        )
+
+
+class SqlLoginAttemptRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, attempt: LoginAttempt) -> None:
+        self._session.add(attempt)
+        await self._session.flush()
+
+    async def for_user(self, user_id: int, limit: int) -> list[LoginAttempt]:
+        t = tables.login_attempts
+        result = await self._session.execute(
+            select(LoginAttempt).where(t.c.user_id == user_id).order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
+        )
+        return list(result.scalars())
+
+
+class SqlSocialAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, account: SocialAccount) -> SocialAccount:
+        try:
+            async with self._session.begin_nested():
+                self._session.add(account)
+                await self._session.flush()
+        except IntegrityError:
+            raise Conflict("Ce compte social est déjà lié") from None
+        return account
+
+    async def find(self, provider: SocialProvider, social_id: str) -> SocialAccount | None:
+        t = tables.social_accounts
+        result = await self._session.execute(
+            select(SocialAccount).where(t.c.provider == provider, t.c.social_id == social_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def for_user(self, user_id: int) -> list[SocialAccount]:
+        t = tables.social_accounts
+        result = await self._session.execute(select(SocialAccount).where(t.c.user_id == user_id).order_by(t.c.id))
+        return list(result.scalars())
+
+    async def remove(self, account_id: int) -> None:
+        account = await self._session.get(SocialAccount, account_id)
+        if account is not None:
+            await self._session.delete(account)
+            await self._session.flush()

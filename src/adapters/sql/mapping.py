@@ -1,0 +1,24 @@
+"""Imperative mapping: the domain's dataclasses onto the tables, without the domain knowing."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry
+
+from adapters.sql import tables
+from domain.identity.model import LoginAttempt, Municipality, OneTimeCode, RefreshSession, SocialAccount, User
+
+mapper_registry = registry(metadata=tables.metadata)
+_mapped = False
+
+
+def map_domain() -> None:
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(Municipality, tables.municipalities)
+    mapper_registry.map_imperatively(User, tables.users)
+    mapper_registry.map_imperatively(RefreshSession, tables.refresh_sessions)
+    mapper_registry.map_imperatively(OneTimeCode, tables.one_time_codes)
+    mapper_registry.map_imperatively(LoginAttempt, tables.login_attempts)
+    mapper_registry.map_imperatively(SocialAccount, tables.social_accounts)
+    _mapped = True

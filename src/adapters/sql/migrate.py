@@ -1,0 +1,32 @@
+"""Running Alembic from code: upgrade on start, and the `agora db` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from adapters.sql.database import async_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", async_url(database_url))
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str = "-1") -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def revision(database_url: str, message: str, *, autogenerate: bool = True) -> None:
+    command.revision(alembic_config(database_url), message=message, autogenerate=autogenerate)

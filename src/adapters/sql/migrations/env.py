@@ -1,0 +1,39 @@
+"""Alembic environment: async engine, our metadata, SAQ's tables left alone."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from adapters.sql.database import make_engine
+from adapters.sql.tables import metadata
+
+config = context.config
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    return not (type_ == "table" and name is not None and name.startswith("saq_"))
+
+
+def run_with(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata, include_object=include_object,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_online() -> None:
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    async with engine.connect() as connection:
+        await connection.run_sync(run_with)
+    await engine.dispose()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run_with(connection)
+else:
+    asyncio.run(run_online())

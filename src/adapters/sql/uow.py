@@ -1,0 +1,62 @@
+"""The unit of work on one AsyncSession, and the outbox that writes into the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql.tables import outbox
+from application.shared.ports import Clock, OutboxMessage, PendingMessage
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+        self.pending: list[dict[str, Any]] = []
+
+    def add(self, message: OutboxMessage) -> None:
+        self.pending.append(
+            {"id": uuid.uuid4().hex, "topic": message.topic, "payload": message.payload, "key": message.key,
+             "created_at": self._clock.now()}
+        )
+
+    async def flush(self) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            await self._session.execute(insert(outbox), rows)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session: AsyncSession, outbox_writer: SqlOutbox) -> None:
+        self._session = session
+        self._outbox = outbox_writer
+
+    async def commit(self) -> None:
+        await self._outbox.flush()
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        self._outbox.pending.clear()
+        await self._session.rollback()
+
+
+class SqlOutboxStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim_batch(self, limit: int) -> list[PendingMessage]:
+        rows = await self._session.execute(
+            select(outbox.c.id, outbox.c.topic, outbox.c.payload, outbox.c.key)
+            .where(outbox.c.dispatched_at.is_(None))
+            .order_by(outbox.c.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [PendingMessage(id=r.id, topic=r.topic, payload=r.payload, key=r.key) for r in rows]
+
+    async def mark_dispatched(self, ids: list[str], at: Any) -> None:
+        await self._session.execute(update(outbox).where(outbox.c.id.in_(ids)).values(dispatched_at=at))

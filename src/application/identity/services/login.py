@@ -1,0 +1,163 @@
+"""Logging in with a password, and the second step when the account has two-factor on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.identity.config import IdentityConfig
+from application.identity.ports import LoginAttemptRepository, PasswordHasher, TokenCodec, UserRepository
+from application.identity.services.sessions import CHALLENGE, IssuedTokens, SessionIssuer
+from application.identity.services.two_factor import ChallengeTokens, SecondFactor, TwoFactorChallenge
+from application.shared.ports import Clock, Throttle, UnitOfWork
+from domain.identity.errors import AccountDisabled, AccountLocked, InvalidCode, InvalidCredentials, InvalidToken
+from domain.identity.model import CodePurpose, LoginAttempt, LoginOutcome, Realm, TwoFactorMethod, User
+from domain.identity.policies import normalize_email, remaining_minutes
+
+
+@dataclass(frozen=True)
+class LogInCommand:
+    realm: Realm
+    identifier: str
+    password: str
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class SecondStepCommand:
+    realm: Realm
+    challenge: str
+    code: str
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+class LoginJournal:
+    """Writes login attempts and opens sessions: shared by password, second-step and social logins."""
+
+    def __init__(self, users: UserRepository, attempts: LoginAttemptRepository, issuer: SessionIssuer,
+                 clock: Clock) -> None:
+        self._users = users
+        self._attempts = attempts
+        self._issuer = issuer
+        self._clock = clock
+
+    async def record(self, realm: Realm, identifier: str, outcome: LoginOutcome, user: User | None,
+                     ip: str | None, agent: str | None) -> None:
+        await self._attempts.add(
+            LoginAttempt(realm=realm, identifier=identifier[:254], outcome=outcome, at=self._clock.now(),
+                         ip_address=ip, user_agent=(agent or "")[:255] or None,
+                         user_id=user.id if user else None)
+        )
+
+    async def succeed(self, user: User, identifier: str, ip: str | None, agent: str | None) -> IssuedTokens:
+        user.record_login(self._clock.now())
+        await self._users.save(user)
+        await self.record(user.realm, identifier, LoginOutcome.SUCCEEDED, user, ip, agent)
+        return await self._issuer.open(user)
+
+
+class LogIn:
+    def __init__(self, users: UserRepository, hasher: PasswordHasher, journal: LoginJournal,
+                 challenges: ChallengeTokens, second_factor: SecondFactor, throttle: Throttle, uow: UnitOfWork,
+                 clock: Clock, config: IdentityConfig) -> None:
+        self._users = users
+        self._hasher = hasher
+        self._journal = journal
+        self._challenges = challenges
+        self._second_factor = second_factor
+        self._throttle = throttle
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, cmd: LogInCommand) -> IssuedTokens | TwoFactorChallenge:
+        identifier = cmd.identifier.strip()
+        limit = self._config.login_limit_per_minute
+        await self._throttle.hit(f"login:{cmd.realm}:ip:{cmd.ip_address}", limit=limit * 3, window_seconds=60)
+        await self._throttle.hit(f"login:{cmd.realm}:id:{identifier.lower()}", limit=limit, window_seconds=60)
+        found = await self._find(cmd.realm, identifier)
+        if found is None or found.id is None:
+            await self._hasher.burn(cmd.password)
+            await self._journal.record(cmd.realm, identifier, LoginOutcome.FAILED, None, cmd.ip_address,
+                                       cmd.user_agent)
+            await self._uow.commit()
+            raise InvalidCredentials()
+        user = await self._users.get_for_update(found.id)
+        assert user is not None
+        now = self._clock.now()
+        if user.is_locked(now):
+            assert user.locked_until is not None
+            await self._fail(user, identifier, LoginOutcome.BLOCKED, cmd)
+            raise AccountLocked(remaining_minutes(user.locked_until, now))
+        good = user.password_hash is not None and await self._hasher.verify(user.password_hash, cmd.password)
+        if not good:
+            policy = self._config.lockout
+            locked = user.record_failed_login(max_failures=policy.max_failures,
+                                              locked_until=now + policy.lock_for)
+            await self._users.save(user)
+            await self._fail(user, identifier, LoginOutcome.BLOCKED if locked else LoginOutcome.FAILED, cmd)
+            if locked:
+                assert user.locked_until is not None
+                raise AccountLocked(remaining_minutes(user.locked_until, now))
+            raise InvalidCredentials()
+        if not user.is_active:
+            await self._fail(user, identifier, LoginOutcome.FAILED, cmd)
+            raise AccountDisabled()
+        assert user.password_hash is not None
+        if self._hasher.needs_rehash(user.password_hash):
+            user.password_hash = await self._hasher.hash(cmd.password)
+        if user.two_factor_enabled:
+            user.failed_logins = 0
+            await self._users.save(user)
+            if user.two_factor_method is not TwoFactorMethod.TOTP:
+                await self._second_factor.send_code(user, CodePurpose.TWO_FACTOR_LOGIN)
+            await self._uow.commit()
+            return self._challenges.mint(user)
+        tokens = await self._journal.succeed(user, identifier, cmd.ip_address, cmd.user_agent)
+        await self._uow.commit()
+        return tokens
+
+    async def _find(self, realm: Realm, identifier: str) -> User | None:
+        if "@" in identifier:
+            user = await self._users.by_email(realm, normalize_email(identifier))
+            if user is not None:
+                return user
+        return await self._users.by_username(realm, identifier)
+
+    async def _fail(self, user: User, identifier: str, outcome: LoginOutcome, cmd: LogInCommand) -> None:
+        await self._journal.record(cmd.realm, identifier, outcome, user, cmd.ip_address, cmd.user_agent)
+        await self._uow.commit()
+
+
+class CompleteLogin:
+    """The second step: the challenge from LogIn plus a TOTP, emailed/SMS code or backup code."""
+
+    def __init__(self, codec: TokenCodec, users: UserRepository, second_factor: SecondFactor,
+                 journal: LoginJournal, throttle: Throttle, uow: UnitOfWork) -> None:
+        self._codec = codec
+        self._users = users
+        self._second_factor = second_factor
+        self._journal = journal
+        self._throttle = throttle
+        self._uow = uow
+
+    async def __call__(self, cmd: SecondStepCommand) -> IssuedTokens:
+        claims = self._codec.decode(cmd.challenge, realm=cmd.realm, kind=CHALLENGE)
+        await self._throttle.hit(f"2fa:{claims.jti}", limit=5, window_seconds=600)
+        user = await self._users.get_for_update(claims.user_id)
+        if user is None or not user.two_factor_enabled:
+            raise InvalidToken()
+        if not user.is_active:
+            raise AccountDisabled()
+        try:
+            await self._second_factor.check(user, cmd.code, CodePurpose.TWO_FACTOR_LOGIN, allow_backup=True)
+        except InvalidCode:
+            await self._journal.record(cmd.realm, user.email, LoginOutcome.FAILED, user, cmd.ip_address,
+                                       cmd.user_agent)
+            await self._users.save(user)
+            await self._uow.commit()
+            raise
+        tokens = await self._journal.succeed(user, user.email, cmd.ip_address, cmd.user_agent)
+        await self._uow.commit()
+        return tokens

@@ -1,0 +1,143 @@
+"""Changing and resetting passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.identity import messages
+from application.identity.config import IdentityConfig
+from application.identity.ports import PasswordHasher, RefreshSessionRepository, UserRepository
+from application.identity.services.codes import OneTimeCodes
+from application.identity.services.registration import FieldErrors
+from application.identity.services.sessions import IssuedTokens, SessionIssuer
+from application.shared.email import queue_email
+from application.shared.ports import Clock, Outbox, Throttle, UnitOfWork
+from domain.identity.errors import InvalidCode
+from domain.identity.model import CodePurpose, Realm, User
+from domain.identity.policies import normalize_email
+from domain.shared.errors import NotFound
+
+
+def check_new_password(config: IdentityConfig, user: User, new: str, confirm: str | None, *,
+                       field: str, confirm_field: str, errors: FieldErrors | None = None) -> None:
+    errors = errors or FieldErrors()
+    for problem in config.passwords.problems(new, personal=(user.email, user.username, user.first_name)):
+        errors.add(field, problem)
+    if confirm is not None and confirm != new:
+        errors.add(confirm_field, "Les mots de passe ne correspondent pas")
+    errors.raise_if_any()
+
+
+@dataclass(frozen=True)
+class ChangePasswordCommand:
+    user_id: int
+    session_id: str
+    old_password: str
+    new_password: str
+    confirm_password: str | None
+    old_field: str = "old_password"
+    new_field: str = "new_password"
+    confirm_field: str = "confirm_password"
+
+
+class ChangePassword:
+    """Other sessions are closed. With `reissue` the current one is too, and a fresh pair is returned."""
+
+    def __init__(self, users: UserRepository, hasher: PasswordHasher, sessions: RefreshSessionRepository,
+                 issuer: SessionIssuer, uow: UnitOfWork, clock: Clock, config: IdentityConfig) -> None:
+        self._users = users
+        self._hasher = hasher
+        self._sessions = sessions
+        self._issuer = issuer
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, cmd: ChangePasswordCommand, *, reissue: bool = False) -> IssuedTokens | None:
+        user = await self._users.get_for_update(cmd.user_id)
+        if user is None:
+            raise NotFound("Utilisateur introuvable")
+        errors = FieldErrors()
+        if user.password_hash is None or not await self._hasher.verify(user.password_hash, cmd.old_password):
+            errors.add(cmd.old_field, "Mot de passe actuel incorrect")
+        if cmd.new_password == cmd.old_password:
+            errors.add(cmd.new_field, "Le nouveau mot de passe doit être différent de l'ancien")
+        check_new_password(self._config, user, cmd.new_password, cmd.confirm_password, field=cmd.new_field,
+                           confirm_field=cmd.confirm_field, errors=errors)
+        user.set_password_hash(await self._hasher.hash(cmd.new_password))
+        await self._users.save(user)
+        now = self._clock.now()
+        assert user.id is not None
+        await self._sessions.revoke_all_for_user(user.id, now, keep_family=None if reissue else cmd.session_id)
+        tokens = await self._issuer.open(user) if reissue else None
+        await self._uow.commit()
+        return tokens
+
+
+class RequestPasswordReset:
+    """Always answers the same way, so the caller never learns whether the email has an account."""
+
+    def __init__(self, users: UserRepository, codes: OneTimeCodes, outbox: Outbox, throttle: Throttle,
+                 uow: UnitOfWork, config: IdentityConfig) -> None:
+        self._users = users
+        self._codes = codes
+        self._outbox = outbox
+        self._throttle = throttle
+        self._uow = uow
+        self._config = config
+
+    async def __call__(self, realm: Realm, email: str, ip_address: str | None) -> None:
+        email = normalize_email(email)
+        await self._throttle.hit(f"reset:{realm}:ip:{ip_address}", limit=20, window_seconds=3600)
+        await self._throttle.hit(f"reset:{realm}:email:{email}", limit=self._config.email_limit_per_hour,
+                                 window_seconds=3600)
+        user = await self._users.by_email(realm, email)
+        if user is None or user.id is None or not user.is_active:
+            return
+        policy = self._config.password_reset
+        token = await self._codes.issue_token(user.id, CodePurpose.PASSWORD_RESET, policy)
+        link = self._config.reset_links[realm].replace("{token}", token)
+        minutes = int(policy.ttl.total_seconds() // 60)
+        queue_email(self._outbox, messages.password_reset(user, link, token, minutes),
+                    key=f"reset:{user.id}:{token[:12]}")
+        await self._uow.commit()
+
+
+@dataclass(frozen=True)
+class ResetPasswordCommand:
+    realm: Realm
+    token: str
+    new_password: str
+    confirm_password: str | None
+    new_field: str = "new_password"
+    confirm_field: str = "confirm_password"
+
+
+class ResetPassword:
+    """Sets the password from an emailed token, unlocks the account and closes every session."""
+
+    def __init__(self, users: UserRepository, codes: OneTimeCodes, hasher: PasswordHasher,
+                 sessions: RefreshSessionRepository, uow: UnitOfWork, clock: Clock, config: IdentityConfig) -> None:
+        self._users = users
+        self._codes = codes
+        self._hasher = hasher
+        self._sessions = sessions
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, cmd: ResetPasswordCommand) -> None:
+        code = await self._codes.take_token(CodePurpose.PASSWORD_RESET, cmd.token)
+        user = await self._users.get_for_update(code.user_id)
+        if user is None or user.realm is not cmd.realm:
+            raise InvalidCode.on_field("token", "Lien invalide ou expiré")
+        check_new_password(self._config, user, cmd.new_password, cmd.confirm_password, field=cmd.new_field,
+                           confirm_field=cmd.confirm_field)
+        await self._codes.spend(code)
+        user.set_password_hash(await self._hasher.hash(cmd.new_password))
+        user.failed_logins = 0
+        user.locked_until = None
+        await self._users.save(user)
+        assert user.id is not None
+        await self._sessions.revoke_all_for_user(user.id, self._clock.now())
+        await self._uow.commit()

@@ -1,0 +1,158 @@
+"""Reading and editing one's own profile; verifying one's email address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from application.identity import messages
+from application.identity.config import IdentityConfig
+from application.identity.ports import PhoneNumbers, UserRepository
+from application.identity.services.codes import OneTimeCodes
+from application.identity.services.registration import FieldErrors
+from application.shared.email import queue_email
+from application.shared.ports import FileStorage, Outbox, Throttle, UnitOfWork, Upload
+from application.shared.uploads import check_image
+from domain.identity.errors import EmailTaken, InvalidCode
+from domain.identity.model import CodePurpose, Realm, User
+from domain.identity.policies import email_problem, normalize_email
+from domain.shared.errors import InvalidInput, NotFound
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """Fields left as None are not touched."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    bio: str | None = None
+    birth_date: date | None = None
+    notifications_email: bool | None = None
+    notifications_push: bool | None = None
+    photo: Upload | None = None
+    phone_field: str = "phone"
+    photo_field: str = "photo"
+
+
+class UpdateProfile:
+    def __init__(self, users: UserRepository, phones: PhoneNumbers, storage: FileStorage, uow: UnitOfWork) -> None:
+        self._users = users
+        self._phones = phones
+        self._storage = storage
+        self._uow = uow
+
+    async def __call__(self, user_id: int, changes: ProfileChanges) -> User:
+        user = await self._users.get_for_update(user_id)
+        if user is None:
+            raise NotFound("Utilisateur introuvable")
+        errors = FieldErrors()
+        for name in ("first_name", "last_name"):
+            value = getattr(changes, name)
+            if value is not None and len(value.strip()) > 150:
+                errors.add(name, "150 caractères au plus")
+        if changes.bio is not None and len(changes.bio) > 2000:
+            errors.add("bio", "2000 caractères au plus")
+        email = None
+        if changes.email is not None:
+            email = normalize_email(changes.email)
+            errors.add("email", email_problem(email))
+        phone = None
+        if changes.phone:
+            try:
+                phone = self._phones.normalize(changes.phone, user.realm)
+            except InvalidInput as exc:
+                errors.add(changes.phone_field, exc.message)
+        if changes.photo is not None:
+            errors.add(changes.photo_field, check_image(changes.photo))
+        errors.raise_if_any()
+        if email is not None and email != user.email:
+            other = await self._users.by_email(user.realm, email)
+            if other is not None and other.id != user.id:
+                raise EmailTaken()
+            user.email = email
+            user.email_verified = False
+        if changes.first_name is not None:
+            user.first_name = changes.first_name.strip()
+        if changes.last_name is not None:
+            user.last_name = changes.last_name.strip()
+        if changes.phone is not None:
+            user.phone = phone
+        if changes.bio is not None:
+            user.bio = changes.bio
+        if changes.birth_date is not None:
+            user.birth_date = changes.birth_date
+        if changes.notifications_email is not None:
+            user.notifications_email = changes.notifications_email
+        if changes.notifications_push is not None:
+            user.notifications_push = changes.notifications_push
+        if changes.photo is not None:
+            old = user.photo
+            user.photo = await self._storage.save("avatars", changes.photo)
+            if old:
+                await self._storage.delete(old)
+        await self._users.save(user)
+        await self._uow.commit()
+        return user
+
+
+class SendEmailVerification:
+    """Emails a 6-digit code. The answer never tells whether the address has an account."""
+
+    def __init__(self, users: UserRepository, codes: OneTimeCodes, outbox: Outbox, throttle: Throttle,
+                 uow: UnitOfWork, config: IdentityConfig) -> None:
+        self._users = users
+        self._codes = codes
+        self._outbox = outbox
+        self._throttle = throttle
+        self._uow = uow
+        self._config = config
+
+    @property
+    def expires_in(self) -> int:
+        return int(self._config.email_verification.ttl.total_seconds())
+
+    async def __call__(self, realm: Realm, email: str, ip_address: str | None) -> None:
+        email = normalize_email(email)
+        problem = email_problem(email)
+        if problem:
+            raise FieldErrors.single("email", problem)
+        await self._throttle.hit(f"verify:{realm}:ip:{ip_address}", limit=20, window_seconds=3600)
+        await self._throttle.hit(f"verify:{realm}:email:{email}", limit=self._config.email_limit_per_hour,
+                                 window_seconds=3600)
+        user = await self._users.by_email(realm, email)
+        if user is None or user.id is None or user.email_verified:
+            return
+        policy = self._config.email_verification
+        code = await self._codes.issue_digits(user.id, CodePurpose.EMAIL_VERIFICATION, policy)
+        minutes = int(policy.ttl.total_seconds() // 60)
+        queue_email(self._outbox, messages.one_time_code(realm, email, code, minutes, "de vérification d'email"),
+                    key=f"verify:{user.id}:{code}:{policy.ttl}")
+        await self._uow.commit()
+
+
+class ConfirmEmail:
+    def __init__(self, users: UserRepository, codes: OneTimeCodes, throttle: Throttle, uow: UnitOfWork) -> None:
+        self._users = users
+        self._codes = codes
+        self._throttle = throttle
+        self._uow = uow
+
+    async def __call__(self, realm: Realm, email: str, code: str, ip_address: str | None) -> User:
+        email = normalize_email(email)
+        await self._throttle.hit(f"verify-confirm:{realm}:ip:{ip_address}", limit=30, window_seconds=600)
+        found = await self._users.by_email(realm, email)
+        if found is None or found.id is None:
+            raise InvalidCode.on_field("otp_code", "Code invalide ou expiré")
+        user = await self._users.get_for_update(found.id)
+        assert user is not None and user.id is not None
+        if user.email_verified:
+            return user
+        try:
+            await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code)
+        except InvalidCode as exc:
+            raise type(exc)(exc.message, details={"otp_code": exc.details.get("code", [exc.message])}) from None
+        user.email_verified = True
+        await self._users.save(user)
+        await self._uow.commit()
+        return user

@@ -1,0 +1,100 @@
+"""Cross-cutting ports every context may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, timezone-aware UTC."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Owns the transaction of one use case. Repositories share it; commit hands messages to the outbox."""
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A job to run after the transaction commits. `topic` names the task, `key` makes it idempotent."""
+
+    topic: str
+    payload: dict[str, Any]
+    key: str
+
+
+class Outbox(Protocol):
+    def add(self, message: OutboxMessage) -> None:
+        """Records the message inside the current transaction."""
+        ...
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    id: str
+    topic: str
+    payload: dict[str, Any]
+    key: str
+
+
+class OutboxStore(Protocol):
+    """The relay's view of the outbox: claim undelivered messages, mark them delivered."""
+
+    async def claim_batch(self, limit: int) -> list[PendingMessage]: ...
+
+    async def mark_dispatched(self, ids: list[str], at: datetime) -> None: ...
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, topic: str, payload: dict[str, Any], *, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class EmailSender(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    to: str
+    text: str
+
+
+class SmsSender(Protocol):
+    async def send(self, message: SmsMessage) -> None: ...
+
+
+class Throttle(Protocol):
+    async def hit(self, key: str, *, limit: int, window_seconds: int) -> None:
+        """Counts one hit; raises TooManyRequests once `limit` hits fall inside the window."""
+        ...
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class FileStorage(Protocol):
+    async def save(self, folder: str, upload: Upload) -> str:
+        """Stores the file and returns its public path (e.g. /media/avatars/ab12.jpg)."""
+        ...
+
+    async def delete(self, path: str) -> None: ...

@@ -1,0 +1,1 @@
+"""Identity: accounts of the three realms, credentials, sessions, second factors."""

@@ -1,0 +1,1 @@
+"""Shared kernel: errors, money and time helpers every context may use."""

@@ -1,0 +1,61 @@
+"""Database: the engine for the app's life, one session and unit of work per request or job."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, provide
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.sql.database import make_engine, make_sessionmaker
+from adapters.sql.identity import (
+    SqlLoginAttemptRepository,
+    SqlMunicipalityRepository,
+    SqlOneTimeCodeRepository,
+    SqlRefreshSessionRepository,
+    SqlSocialAccountRepository,
+    SqlUserRepository,
+)
+from adapters.sql.uow import SqlOutbox, SqlOutboxStore, SqlUnitOfWork
+from application.identity.ports import (
+    LoginAttemptRepository,
+    MunicipalityRepository,
+    OneTimeCodeRepository,
+    RefreshSessionRepository,
+    SocialAccountRepository,
+    UserRepository,
+)
+from application.shared.ports import Outbox, OutboxStore, UnitOfWork
+from entrypoints.runtime import Runtime
+
+
+class DatabaseProvider(Provider):
+    @provide(scope=Scope.APP)
+    async def engine(self, runtime: Runtime) -> AsyncIterator[AsyncEngine]:
+        engine = make_engine(runtime.database_url, pool_size=10, max_overflow=20)
+        yield engine
+        await engine.dispose()
+
+    @provide(scope=Scope.APP)
+    def sessions(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        return make_sessionmaker(engine)
+
+    @provide(scope=Scope.REQUEST)
+    async def session(self, factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+        async with factory() as session:
+            yield session
+
+    sql_outbox = provide(SqlOutbox, scope=Scope.REQUEST)
+    uow = provide(SqlUnitOfWork, scope=Scope.REQUEST, provides=UnitOfWork)
+    outbox_store = provide(SqlOutboxStore, scope=Scope.REQUEST, provides=OutboxStore)
+
+    @provide(scope=Scope.REQUEST)
+    def outbox(self, writer: SqlOutbox) -> Outbox:
+        return writer
+
+    users = provide(SqlUserRepository, scope=Scope.REQUEST, provides=UserRepository)
+    municipalities = provide(SqlMunicipalityRepository, scope=Scope.REQUEST, provides=MunicipalityRepository)
+    refresh_sessions = provide(SqlRefreshSessionRepository, scope=Scope.REQUEST, provides=RefreshSessionRepository)
+    codes = provide(SqlOneTimeCodeRepository, scope=Scope.REQUEST, provides=OneTimeCodeRepository)
+    attempts = provide(SqlLoginAttemptRepository, scope=Scope.REQUEST, provides=LoginAttemptRepository)
+    social_accounts = provide(SqlSocialAccountRepository, scope=Scope.REQUEST, provides=SocialAccountRepository)

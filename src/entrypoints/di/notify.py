@@ -1,0 +1,33 @@
+"""Email, SMS and file storage."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+
+from adapters.notify.email_console import ConsoleEmailSender
+from adapters.notify.email_smtp import SmtpEmailSender, SmtpSettings
+from adapters.notify.sms_console import ConsoleSmsSender
+from adapters.storage.local import LocalFileStorage
+from application.shared.ports import EmailSender, FileStorage, SmsSender
+from entrypoints.settings import Settings
+
+
+class NotifyProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def email(self, settings: Settings) -> EmailSender:
+        if settings.email_backend == "smtp":
+            return SmtpEmailSender(SmtpSettings(
+                host=settings.smtp_host, port=settings.smtp_port, username=settings.smtp_username,
+                password=settings.smtp_password, use_tls=settings.smtp_tls, from_address=settings.smtp_from,
+            ))
+        return ConsoleEmailSender(settings.mail_dir)
+
+    @provide
+    def sms(self, settings: Settings) -> SmsSender:
+        return ConsoleSmsSender(settings.data_dir / "sms")
+
+    @provide
+    def storage(self, settings: Settings) -> FileStorage:
+        return LocalFileStorage(settings.media_root, public_prefix="/media")

@@ -1,0 +1,127 @@
+"""From any exception to what a face must say: status, code, message, field details.
+Each face renders this in its own envelope."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.exceptions import HTTPException, ValidationException
+
+from domain.identity.errors import AccountLocked
+from domain.shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
+
+log = logging.getLogger("agora.http")
+
+CODES = {
+    400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_ERROR",
+    429: "RATE_LIMITED", 500: "INTERNAL_ERROR", 503: "SERVICE_UNAVAILABLE",
+}
+MESSAGES = {
+    400: "Requête invalide", 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource non trouvée",
+    405: "Méthode non autorisée", 409: "Conflit", 413: "Requête trop volumineuse", 415: "Type de contenu non pris en charge",
+    422: "Les données fournies sont invalides", 429: "Trop de requêtes", 500: "Erreur serveur",
+    503: "Service indisponible",
+}
+INVALID = "Les données fournies sont invalides"
+
+
+@dataclass
+class ErrorInfo:
+    status: int
+    code: str
+    message: str
+    details: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FaceErrorPolicy:
+    """How one face chooses statuses where the specs differ."""
+
+    conflict_status: int = 409
+    validation_status: int = 400
+
+
+def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
+    if isinstance(exc, DomainError):
+        return _domain(exc, policy)
+    if isinstance(exc, ValidationException):
+        details = _validation_details(exc.extra)
+        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID if details else str(exc.detail),
+                         details)
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        message = exc.detail if exc.detail and exc.detail != _default_phrase(status) else MESSAGES.get(status, "Erreur")
+        return ErrorInfo(status, CODES.get(status, "ERROR"), message, headers=dict(exc.headers or {}))
+    log.exception("unhandled error", exc_info=exc)
+    return ErrorInfo(500, "INTERNAL_ERROR", MESSAGES[500])
+
+
+def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
+    if isinstance(exc, AccountLocked):
+        return ErrorInfo(401, "ACCOUNT_LOCKED", exc.message, exc.details,
+                         {"locked": True, "remaining_minutes": exc.remaining_minutes})
+    if isinstance(exc, TooManyRequests):
+        return ErrorInfo(429, "RATE_LIMITED", exc.message, headers={"Retry-After": str(exc.retry_after)},
+                         extra={"retry_after": exc.retry_after})
+    if isinstance(exc, Unauthenticated):
+        return ErrorInfo(401, "UNAUTHORIZED", exc.message, exc.details)
+    if isinstance(exc, Forbidden):
+        return ErrorInfo(403, "FORBIDDEN", exc.message, exc.details)
+    if isinstance(exc, NotFound):
+        return ErrorInfo(404, "NOT_FOUND", exc.message, exc.details)
+    if isinstance(exc, Conflict):
+        return ErrorInfo(policy.conflict_status, "CONFLICT", exc.message, exc.details)
+    if isinstance(exc, InvalidInput) and exc.details:
+        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", exc.message, exc.details)
+    return ErrorInfo(400, "BAD_REQUEST", exc.message, exc.details)
+
+
+def _default_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+FIELD_IN_MESSAGE = re.compile(r"`\$\.([\w.\[\]]+)`|field `(\w+)`")
+
+
+def _validation_details(extra: Any) -> dict[str, list[str]]:
+    details: dict[str, list[str]] = {}
+    for item in extra if isinstance(extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        raw = str(item.get("message", ""))
+        key = item.get("key")
+        match = FIELD_IN_MESSAGE.search(raw)
+        name = str(key) if key else (next(g for g in match.groups() if g) if match else "non_field_errors")
+        if name in {"body", "data"} and match:
+            name = next(g for g in match.groups() if g)
+        details.setdefault(name, []).append(_translate(raw))
+    return details
+
+
+def _translate(message: str) -> str:
+    if message.startswith("Object missing required field"):
+        return "Ce champ est requis"
+    if message.startswith("Expected `"):
+        kind = message.split("`")[1]
+        return {"str": "Une chaîne de caractères est attendue", "int": "Un entier est attendu",
+                "bool": "Un booléen est attendu"}.get(kind, "Valeur invalide")
+    return message or INVALID

@@ -1,0 +1,42 @@
+"""What every face builds the same way: an app with its own OpenAPI document and error envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dishka.integrations.litestar import DishkaRouter
+from litestar import Litestar, Request, Response
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
+
+from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
+
+Renderer = Callable[[ErrorInfo], Any]
+
+
+def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
+               policy: FaceErrorPolicy, description: str = "") -> Litestar:
+    base = "" if prefix == "/" else prefix
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        info = describe(exc, policy)
+        return Response(render(info), status_code=info.status, headers=info.headers or None)
+
+    return Litestar(
+        route_handlers=[DishkaRouter(path=base or "/", route_handlers=list(handlers))],
+        exception_handlers={Exception: handle},
+        openapi_config=OpenAPIConfig(
+            title=title, version="1.0.0", description=description, path=f"{base}/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(security_schemes={
+                "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+            security=[{"BearerToken": []}],
+        ),
+        response_cache_config=ResponseCacheConfig(),
+        request_max_body_size=8 * 1024 * 1024,
+        debug=False,
+    )

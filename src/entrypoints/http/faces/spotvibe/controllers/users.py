@@ -1,0 +1,107 @@
+"""/api/users/: sign-up, login, tokens, profile, password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dishka.integrations.litestar import FromDishka
+from litestar import Controller, Request, get, post, put
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from application.identity.services import (
+    ChangePassword,
+    ChangePasswordCommand,
+    IssuedTokens,
+    LogIn,
+    LogInCommand,
+    LogOut,
+    Principal,
+    ProfileChanges,
+    RefreshTokens,
+    RegisterCommand,
+    RegisterUser,
+    TwoFactorChallenge,
+    UpdateProfile,
+)
+from domain.identity.model import Realm
+from entrypoints.http.auth import client_ip, principal_dependency
+from entrypoints.http.faces.spotvibe import schemas
+from entrypoints.http.uploads import convert, read_body_and_files
+
+REALM = Realm.SPOTVIBE
+
+
+def login_answer(result: IssuedTokens | TwoFactorChallenge) -> schemas.TokenPair | schemas.TwoFactorRequired:
+    if isinstance(result, TwoFactorChallenge):
+        return schemas.TwoFactorRequired(
+            two_factor_required=True, challenge=result.token, method=str(result.method),
+            expires_in=result.expires_in,
+            message="Code de vérification requis : envoyez-le à /api/auth/2fa/verify/ avec ce challenge.",
+        )
+    return schemas.TokenPair(access=result.access, refresh=result.refresh)
+
+
+class UsersController(Controller):
+    path = "/api/users"
+    tags = ["users"]
+
+    @post("/register/", status_code=HTTP_201_CREATED, security=[])
+    async def register(self, data: schemas.RegisterBody, use_case: FromDishka[RegisterUser]
+                       ) -> schemas.RegisterResponse:
+        user = await use_case(RegisterCommand(
+            realm=REALM, email=data.email, password=data.password, password_confirm=data.password_confirm,
+            username=data.username, first_name=data.first_name, last_name=data.last_name, phone=data.telephone,
+        ))
+        assert user.id is not None
+        return schemas.RegisterResponse(
+            message="Utilisateur enregistré avec succès. Veuillez vérifier votre email.",
+            user=schemas.UserSummary(id=user.id, username=user.username, email=user.email),
+        )
+
+    @post("/login/", status_code=HTTP_200_OK, security=[])
+    async def login(self, request: Request[Any, Any, Any], data: schemas.LoginBody, use_case: FromDishka[LogIn]
+                    ) -> schemas.TokenPair | schemas.TwoFactorRequired:
+        result = await use_case(LogInCommand(realm=REALM, identifier=data.email, password=data.password,
+                                             ip_address=client_ip(request),
+                                             user_agent=request.headers.get("user-agent")))
+        return login_answer(result)
+
+    @post("/token/refresh/", status_code=HTTP_200_OK, security=[])
+    async def refresh(self, data: schemas.RefreshBody, use_case: FromDishka[RefreshTokens]) -> schemas.TokenPair:
+        tokens = await use_case(REALM, data.refresh)
+        return schemas.TokenPair(access=tokens.access, refresh=tokens.refresh)
+
+    @post("/logout/", status_code=HTTP_200_OK, dependencies={"principal": principal_dependency(REALM)})
+    async def logout(self, data: schemas.RefreshBody, principal: Principal, use_case: FromDishka[LogOut]
+                     ) -> schemas.Message:
+        await use_case.with_refresh_token(REALM, data.refresh, user_id=principal.user.id)
+        return schemas.Message(message="Déconnexion réussie.")
+
+    @get("/profile/", dependencies={"principal": principal_dependency(REALM)})
+    async def profile(self, principal: Principal) -> schemas.Profile:
+        return schemas.profile(principal.user)
+
+    @put("/profile/", dependencies={"principal": principal_dependency(REALM)})
+    async def update_profile(self, request: Request[Any, Any, Any], principal: Principal,
+                             use_case: FromDishka[UpdateProfile]) -> schemas.ProfileUpdated:
+        fields, files = await read_body_and_files(request, file_fields=("photo_profil",))
+        body = convert(fields, schemas.ProfileBody)
+        assert principal.user.id is not None
+        user = await use_case(principal.user.id, ProfileChanges(
+            first_name=body.first_name, last_name=body.last_name, email=body.email, phone=body.telephone,
+            bio=body.bio, birth_date=body.date_naissance, notifications_email=body.notifications_email,
+            notifications_push=body.notifications_push, photo=files.get("photo_profil"),
+            phone_field="telephone", photo_field="photo_profil",
+        ))
+        return schemas.ProfileUpdated(message="Profil mis à jour avec succès.", user=schemas.profile(user))
+
+    @post("/change-password/", status_code=HTTP_200_OK, dependencies={"principal": principal_dependency(REALM)})
+    async def change_password(self, data: schemas.ChangePasswordBody, principal: Principal,
+                              use_case: FromDishka[ChangePassword]) -> schemas.Message:
+        assert principal.user.id is not None
+        await use_case(ChangePasswordCommand(
+            user_id=principal.user.id, session_id=principal.session_id, old_password=data.old_password,
+            new_password=data.new_password, confirm_password=data.confirm_password,
+        ))
+        return schemas.Message(message="Mot de passe changé avec succès.")
+

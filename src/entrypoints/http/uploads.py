@@ -1,0 +1,51 @@
+"""Bodies that may come as JSON or as a form with files (profile updates with a photo)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import UploadFile
+
+from application.shared.ports import Upload
+from domain.shared.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+async def read_body_and_files(request: Request[Any, Any, Any], *, file_fields: tuple[str, ...]
+                              ) -> tuple[dict[str, Any], dict[str, Upload]]:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        form = await request.form()
+        fields: dict[str, Any] = {}
+        files: dict[str, Upload] = {}
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if name in file_fields:
+                    files[name] = Upload(filename=value.filename or "upload", content_type=value.content_type or "",
+                                         data=await value.read())
+            else:
+                fields[name] = None if value == "" else value
+        return fields, files
+    raw = await request.body()
+    if not raw.strip():
+        return {}, {}
+    try:
+        decoded = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        raise InvalidInput("Corps de requête JSON invalide") from None
+    if not isinstance(decoded, dict):
+        raise InvalidInput("Un objet JSON est attendu")
+    return decoded, {}
+
+
+def convert(fields: dict[str, Any], shape: type[T]) -> T:
+    """Validates loose input (form strings included) into a Struct; field errors come back as InvalidInput."""
+    try:
+        return msgspec.convert(fields, shape, strict=False)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        field = message.split("`$.", 1)[1].split("`", 1)[0] if "`$." in message else "non_field_errors"
+        raise InvalidInput("Les données fournies sont invalides", details={field: [message]}) from None

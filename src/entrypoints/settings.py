@@ -1,0 +1,120 @@
+"""Configuration, read once from the environment (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PREFIXES = {"spotvibe": "/", "mairie": "/mairie", "eebc": "/eebc"}
+
+
+def parse_faces(text: str) -> dict[str, str]:
+    """"spotvibe,mairie" or "mairie=/" or "spotvibe=/,eebc=/church": face name -> mount prefix."""
+    faces: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, prefix = part.partition("=")
+        name = name.strip().lower()
+        if name not in DEFAULT_PREFIXES:
+            raise ValueError(f"unknown face {name!r} (known: {', '.join(DEFAULT_PREFIXES)})")
+        prefix = (prefix.strip() or DEFAULT_PREFIXES[name]).rstrip("/") or "/"
+        if not prefix.startswith("/"):
+            raise ValueError(f"a mount prefix starts with '/': {prefix!r}")
+        faces[name] = prefix
+    if not faces:
+        raise ValueError("at least one face is needed")
+    if len(set(faces.values())) != len(faces):
+        raise ValueError("two faces cannot share one prefix")
+    return faces
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path(".agora")
+    database_url: str | None = None
+    queue_url: str | None = None
+    faces: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
+    secret_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    media_dir: Path | None = None
+    email_backend: str = "console"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Agora <no-reply@localhost>"
+    smtp_tls: bool = False
+    google_client_ids: tuple[str, ...] = ()
+    google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    facebook_app_id: str | None = None
+    facebook_app_secret: str | None = None
+    facebook_graph_url: str = "https://graph.facebook.com"
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    lockout_max_failures: int = 5
+    lockout_minutes: int = 15
+    login_limit_per_minute: int = 20
+    reset_links: dict[str, str] = field(default_factory=dict)
+    log_level: str = "INFO"
+
+    @property
+    def media_root(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("AGORA_DATA_DIR", ".agora")).resolve()
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("DATABASE_URL") or None,
+            queue_url=env.get("AGORA_QUEUE_URL") or None,
+            faces=parse_faces(env.get("AGORA_FACES", "spotvibe,mairie,eebc")),
+            secret_key=env.get("AGORA_SECRET_KEY") or _dev_secret(data_dir),
+            public_url=env.get("AGORA_PUBLIC_URL", "http://127.0.0.1:8000"),
+            media_dir=Path(env["AGORA_MEDIA_DIR"]).resolve() if env.get("AGORA_MEDIA_DIR") else None,
+            email_backend=env.get("AGORA_EMAIL_BACKEND", "console"),
+            smtp_host=env.get("SMTP_HOST", "localhost"),
+            smtp_port=int(env.get("SMTP_PORT", "25")),
+            smtp_username=env.get("SMTP_USERNAME") or None,
+            smtp_password=env.get("SMTP_PASSWORD") or None,
+            smtp_from=env.get("SMTP_FROM", "Agora <no-reply@localhost>"),
+            smtp_tls=_flag(env.get("SMTP_TLS"), False),
+            google_client_ids=tuple(filter(None, env.get("GOOGLE_CLIENT_IDS", "").split(","))),
+            google_jwks_url=env.get("GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
+            facebook_app_id=env.get("FACEBOOK_APP_ID") or None,
+            facebook_app_secret=env.get("FACEBOOK_APP_SECRET") or None,
+            facebook_graph_url=env.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com"),
+            argon2_time_cost=int(env.get("AGORA_ARGON2_TIME_COST", "3")),
+            argon2_memory_kib=int(env.get("AGORA_ARGON2_MEMORY_KIB", "65536")),
+            lockout_max_failures=int(env.get("AGORA_LOCKOUT_MAX_FAILURES", "5")),
+            lockout_minutes=int(env.get("AGORA_LOCKOUT_MINUTES", "15")),
+            login_limit_per_minute=int(env.get("AGORA_LOGIN_LIMIT_PER_MINUTE", "20")),
+            reset_links={realm: env[f"AGORA_RESET_LINK_{realm.upper()}"] for realm in DEFAULT_PREFIXES
+                         if env.get(f"AGORA_RESET_LINK_{realm.upper()}")},
+            log_level=env.get("AGORA_LOG_LEVEL", "INFO"),
+        )
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """Without AGORA_SECRET_KEY, a random key kept in the data folder, so tokens survive a restart."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
