@@ -43,9 +43,7 @@ def data_dir() -> Iterator[Path]:
         yield Path(folder)
 
 
-@pytest.fixture
-async def clean_database(database_url: str) -> AsyncIterator[None]:
-    yield
+async def truncate_all(database_url: str) -> None:
     from sqlalchemy import text
 
     from adapters.sql.database import make_engine
@@ -56,3 +54,9 @@ async def clean_database(database_url: str) -> AsyncIterator[None]:
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     await engine.dispose()
+
+
+@pytest.fixture
+async def clean_database(database_url: str) -> AsyncIterator[None]:
+    yield
+    await truncate_all(database_url)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -20,13 +22,23 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+def _apart(work: Callable[[], object]) -> None:
+    """Alembic's env runs its own event loop: give it a thread, so callers inside a loop can use it too."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(work).result()
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    _apart(lambda: command.upgrade(alembic_config(database_url), revision))
 
 
 def downgrade(database_url: str, revision: str = "-1") -> None:
-    command.downgrade(alembic_config(database_url), revision)
+    _apart(lambda: command.downgrade(alembic_config(database_url), revision))
 
 
 def revision(database_url: str, message: str, *, autogenerate: bool = True) -> None:
-    command.revision(alembic_config(database_url), message=message, autogenerate=autogenerate)
+    _apart(lambda: command.revision(alembic_config(database_url), message=message, autogenerate=autogenerate))
+
+
+def current(database_url: str) -> None:
+    _apart(lambda: command.current(alembic_config(database_url), verbose=False))

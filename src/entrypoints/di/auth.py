@@ -13,9 +13,6 @@ from adapters.auth.secrets import HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
 from adapters.clock import SystemClock
 from adapters.memory.store import MemoryThrottle
-from adapters.social.facebook import FacebookSettings, FacebookVerifier
-from adapters.social.google import GoogleSettings, GoogleVerifier
-from adapters.social.verifier import SocialVerifier
 from application.identity.config import IdentityConfig
 from application.identity.ports import (
     PasswordHasher,
@@ -67,7 +64,10 @@ class IdentityProvider(Provider):
     def digest(self, settings: Settings) -> SecretDigest:
         return HmacSecretDigest(("digest:" + settings.secret_key).encode())
 
-    totp = provide(PyotpTotp, provides=Totp)
+    @provide
+    def totp(self) -> Totp:
+        return PyotpTotp()
+
     qr = provide(SegnoQrRenderer, provides=QrRenderer)
     phones = provide(PhonenumbersNormalizer, provides=PhoneNumbers)
 
@@ -77,6 +77,10 @@ class IdentityProvider(Provider):
 
     @provide
     def social(self, settings: Settings) -> SocialTokenVerifier:
+        from adapters.social.facebook import FacebookSettings, FacebookVerifier
+        from adapters.social.google import GoogleSettings, GoogleVerifier
+        from adapters.social.verifier import SocialVerifier
+
         google = GoogleVerifier(GoogleSettings(client_ids=settings.google_client_ids,
                                                jwks_url=settings.google_jwks_url))
         facebook = FacebookVerifier(FacebookSettings(app_id=settings.facebook_app_id or "",

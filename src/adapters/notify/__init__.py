@@ -1,0 +1,1 @@
+"""Senders: email (SMTP, console) and SMS (console)."""

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from litestar import Litestar
+
+from entrypoints.http.faces.common import build_face
+from entrypoints.http.faces.mairie.controllers import CONTROLLERS
+from entrypoints.http.faces.mairie.errors import POLICY, render
+
+
+def create_face(prefix: str) -> Litestar:
+    return build_face(
+        title="E-CMS Mairie API", prefix=prefix, handlers=CONTROLLERS, render=render, policy=POLICY,
+        description="Tableau de bord de la mairie. Erreurs : {\"error\": {\"code\", \"message\", \"details\"}}.",
+    )

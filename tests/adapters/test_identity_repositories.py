@@ -1,0 +1,192 @@
+"""One contract for each identity repository, run against memory and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from adapters.memory import identity as memory
+from adapters.memory.store import MemoryStore
+from adapters.sql import identity as sql
+from adapters.sql.database import make_engine, make_sessionmaker
+from domain.identity.errors import EmailTaken, UsernameTaken
+from domain.identity.model import (
+    CodePurpose,
+    LoginAttempt,
+    LoginOutcome,
+    Municipality,
+    OneTimeCode,
+    Realm,
+    RefreshSession,
+    SocialAccount,
+    SocialProvider,
+    User,
+)
+from domain.shared.errors import Conflict
+from tests.conftest import truncate_all
+
+NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class Repos:
+    users: Any
+    municipalities: Any
+    sessions: Any
+    codes: Any
+    attempts: Any
+    social: Any
+    commit: Any
+
+
+@pytest.fixture(params=["memory", "sql"])
+async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[Repos]:
+    if request.param == "memory":
+        store = MemoryStore()
+
+        async def nothing() -> None:
+            return None
+
+        yield Repos(memory.MemoryUserRepository(store), memory.MemoryMunicipalityRepository(store),
+                    memory.MemoryRefreshSessionRepository(store), memory.MemoryOneTimeCodeRepository(store),
+                    memory.MemoryLoginAttemptRepository(store), memory.MemorySocialAccountRepository(store), nothing)
+        return
+    engine = make_engine(database_url)
+    async with make_sessionmaker(engine)() as session:
+        yield Repos(sql.SqlUserRepository(session), sql.SqlMunicipalityRepository(session),
+                    sql.SqlRefreshSessionRepository(session), sql.SqlOneTimeCodeRepository(session),
+                    sql.SqlLoginAttemptRepository(session), sql.SqlSocialAccountRepository(session), session.commit)
+    await engine.dispose()
+    await truncate_all(database_url)
+
+
+def a_user(realm: Realm = Realm.SPOTVIBE, username: str = "awa", email: str = "awa@example.com") -> User:
+    return User(realm=realm, username=username, email=email, password_hash="h", created_at=NOW, roles=["user"],
+                backup_code_hashes=["b1", "b2"])
+
+
+async def test_users_round_trip_with_every_field(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    assert user.id is not None
+    user.first_name = "Awa"
+    user.locked_until = NOW + timedelta(minutes=15)
+    await repos.users.save(user)
+    await repos.commit()
+    loaded = await repos.users.get(user.id)
+    assert loaded.first_name == "Awa" and loaded.roles == ["user"] and loaded.realm is Realm.SPOTVIBE
+    assert loaded.locked_until == NOW + timedelta(minutes=15) and loaded.locked_until.tzinfo is not None
+    assert loaded.backup_code_hashes == ["b1", "b2"]
+    assert (await repos.users.by_email(Realm.SPOTVIBE, "awa@example.com")).id == user.id
+    assert (await repos.users.by_username(Realm.SPOTVIBE, "AWA")).id == user.id
+    assert await repos.users.by_email(Realm.MAIRIE, "awa@example.com") is None
+    assert (await repos.users.get_for_update(user.id)).username == "awa"
+
+
+async def test_email_and_username_are_unique_within_a_realm_only(repos: Repos) -> None:
+    await repos.users.add(a_user())
+    await repos.users.add(a_user(realm=Realm.EEBC))
+    with pytest.raises(EmailTaken):
+        await repos.users.add(a_user(username="other"))
+    with pytest.raises(UsernameTaken):
+        await repos.users.add(a_user(username="Awa", email="x@example.com"))
+    await repos.commit()
+    assert (await repos.users.by_email(Realm.EEBC, "awa@example.com")) is not None
+
+
+async def test_municipality_codes_are_unique(repos: Repos) -> None:
+    town = await repos.municipalities.add(Municipality(code="75001", name="Paris 1er", created_at=NOW))
+    assert (await repos.municipalities.by_code("75001")).id == town.id
+    with pytest.raises(Conflict):
+        await repos.municipalities.add(Municipality(code="75001", name="Copie", created_at=NOW))
+
+
+async def test_a_refresh_token_rotates_once_and_families_revoke(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    for jti, family in (("a", "f1"), ("b", "f1"), ("c", "f2")):
+        await repos.sessions.add(RefreshSession(jti=jti, family_id=family, user_id=user.id, realm=Realm.SPOTVIBE,
+                                                issued_at=NOW, expires_at=NOW + timedelta(days=1)))
+    assert await repos.sessions.rotate("a", "a2", NOW)
+    assert not await repos.sessions.rotate("a", "a3", NOW)
+    assert (await repos.sessions.get("a")).replaced_by == "a2"
+    assert not await repos.sessions.rotate("b", "b2", NOW + timedelta(days=2))
+    assert await repos.sessions.family_active("f1", NOW)
+    await repos.sessions.revoke_family("f1", NOW)
+    assert not await repos.sessions.family_active("f1", NOW)
+    assert await repos.sessions.family_active("f2", NOW)
+    await repos.sessions.revoke_all_for_user(user.id, NOW, keep_family="f2")
+    assert await repos.sessions.family_active("f2", NOW)
+    await repos.sessions.revoke_all_for_user(user.id, NOW)
+    assert not await repos.sessions.family_active("f2", NOW)
+
+
+async def test_codes_count_tries_and_are_consumed_once(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    code = OneTimeCode(id="c1", user_id=user.id, purpose=CodePurpose.PASSWORD_RESET, digest="d1", created_at=NOW,
+                       expires_at=NOW + timedelta(hours=1), max_attempts=5)
+    await repos.codes.add(code)
+    assert (await repos.codes.latest_live(user.id, CodePurpose.PASSWORD_RESET, NOW)).id == "c1"
+    assert await repos.codes.latest_live(user.id, CodePurpose.EMAIL_VERIFICATION, NOW) is None
+    assert (await repos.codes.by_digest(CodePurpose.PASSWORD_RESET, "d1")).id == "c1"
+    assert await repos.codes.count_attempt("c1") == 1
+    assert await repos.codes.count_attempt("c1") == 2
+    assert await repos.codes.consume("c1", NOW)
+    assert not await repos.codes.consume("c1", NOW)
+    assert await repos.codes.latest_live(user.id, CodePurpose.PASSWORD_RESET, NOW) is None
+
+
+async def test_a_new_code_replaces_the_live_ones(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    await repos.codes.add(OneTimeCode(id="old", user_id=user.id, purpose=CodePurpose.EMAIL_VERIFICATION,
+                                      digest="o", created_at=NOW, expires_at=NOW + timedelta(minutes=10),
+                                      max_attempts=5))
+    await repos.codes.revoke_for(user.id, CodePurpose.EMAIL_VERIFICATION, NOW)
+    assert await repos.codes.latest_live(user.id, CodePurpose.EMAIL_VERIFICATION, NOW) is None
+
+
+async def test_login_attempts_come_newest_first(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    for minutes, outcome in ((1, LoginOutcome.FAILED), (2, LoginOutcome.SUCCEEDED), (3, LoginOutcome.BLOCKED)):
+        await repos.attempts.add(LoginAttempt(realm=Realm.SPOTVIBE, identifier="awa", outcome=outcome,
+                                              at=NOW + timedelta(minutes=minutes), user_id=user.id))
+    listed = await repos.attempts.for_user(user.id, 2)
+    assert [a.outcome for a in listed] == [LoginOutcome.BLOCKED, LoginOutcome.SUCCEEDED]
+
+
+async def test_a_social_identity_links_to_one_account(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    linked = await repos.social.add(SocialAccount(user_id=user.id, provider=SocialProvider.GOOGLE, social_id="g1",
+                                                  created_at=NOW, email="awa@example.com"))
+    assert (await repos.social.find(SocialProvider.GOOGLE, "g1")).user_id == user.id
+    assert await repos.social.find(SocialProvider.FACEBOOK, "g1") is None
+    with pytest.raises(Conflict):
+        await repos.social.add(SocialAccount(user_id=user.id, provider=SocialProvider.GOOGLE, social_id="g1",
+                                             created_at=NOW))
+    await repos.social.remove(linked.id)
+    assert await repos.social.for_user(user.id) == []
+
+
+async def test_concurrent_rotations_of_one_token_let_exactly_one_through(database_url: str,
+                                                                         clean_database: None) -> None:
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    async with factory() as session:
+        user = await sql.SqlUserRepository(session).add(a_user())
+        await sql.SqlRefreshSessionRepository(session).add(
+            RefreshSession(jti="t", family_id="f", user_id=user.id, realm=Realm.SPOTVIBE, issued_at=NOW,
+                           expires_at=datetime.now(UTC) + timedelta(days=1)))
+        await session.commit()
+
+    async def rotate(n: int) -> bool:
+        async with factory() as session:
+            spent = await sql.SqlRefreshSessionRepository(session).rotate("t", f"n{n}", datetime.now(UTC))
+            await session.commit()
+            return bool(spent)
+
+    results = await asyncio.gather(*(rotate(n) for n in range(20)))
+    await engine.dispose()
+    assert results.count(True) == 1
