@@ -10,10 +10,22 @@ from adapters.auth.phones import PhonenumbersNormalizer
 from adapters.auth.secrets import HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
 from adapters.memory import identity as repos
-from adapters.memory.ports import MemoryEmailSender, MemoryFileStorage, MemorySmsSender, MemorySocialVerifier, \
-    QuickPasswordHasher
-from adapters.memory.store import FrozenClock, InlineJobQueue, MemoryOutbox, MemoryOutboxStore, MemoryStore, \
-    MemoryThrottle, MemoryUnitOfWork
+from adapters.memory.ports import (
+    MemoryEmailSender,
+    MemoryFileStorage,
+    MemorySmsSender,
+    MemorySocialVerifier,
+    QuickPasswordHasher,
+)
+from adapters.memory.store import (
+    FrozenClock,
+    InlineJobQueue,
+    MemoryOutbox,
+    MemoryOutboxStore,
+    MemoryStore,
+    MemoryThrottle,
+    MemoryUnitOfWork,
+)
 from application.identity import services as s
 from application.identity.config import IdentityConfig
 from application.identity.queries import IdentityQueries

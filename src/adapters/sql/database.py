@@ -53,7 +53,8 @@ class EmbeddedPostgres:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         self._server = pgserver.get_server(str(self.folder), cleanup_mode="stop")
-        exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';")
+        query = f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"  # noqa: S608 - our own name
+        exists = self._server.psql(query)
         if "1 row" not in exists:
             self._server.psql(f'CREATE DATABASE "{self.database}";')
         socket_dir = str(self.folder)

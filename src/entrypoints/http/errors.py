@@ -30,7 +30,8 @@ CODES = {
 }
 MESSAGES = {
     400: "Requête invalide", 401: "Authentification requise", 403: "Accès refusé", 404: "Ressource non trouvée",
-    405: "Méthode non autorisée", 409: "Conflit", 413: "Requête trop volumineuse", 415: "Type de contenu non pris en charge",
+    405: "Méthode non autorisée", 409: "Conflit", 413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge",
     422: "Les données fournies sont invalides", 429: "Trop de requêtes", 500: "Erreur serveur",
     503: "Service indisponible",
 }

@@ -18,6 +18,7 @@ from domain.identity.model import CodePurpose, Realm, User
 from domain.identity.policies import email_problem, normalize_email
 from domain.shared.errors import InvalidInput, NotFound
 
+
 @dataclass(frozen=True)
 class ProfileChanges:
     """Fields left as None are not touched."""

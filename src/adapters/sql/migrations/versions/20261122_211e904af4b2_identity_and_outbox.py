@@ -7,9 +7,9 @@ Create Date: 2026-11-22 07:49:18.904217
 
 from __future__ import annotations
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-import advanced_alchemy.types
 from sqlalchemy.dialects import postgresql
 
 revision = '211e904af4b2'
