@@ -38,6 +38,10 @@ class Forbidden(DomainError):
     """The caller is known but may not do this (403)."""
 
 
+class Unavailable(DomainError):
+    """An outside service the use case needs is down or too slow; the client may retry later (503)."""
+
+
 class TooManyRequests(DomainError):
     """A rate limit was hit (429)."""
 

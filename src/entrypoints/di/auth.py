@@ -13,6 +13,9 @@ from adapters.auth.secrets import HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
 from adapters.clock import SystemClock
 from adapters.memory.store import MemoryThrottle
+from adapters.social.facebook import FacebookSettings, FacebookVerifier
+from adapters.social.google import GoogleSettings, GoogleVerifier
+from adapters.social.verifier import SocialVerifier
 from application.identity.config import IdentityConfig
 from application.identity.ports import (
     PasswordHasher,
@@ -76,13 +79,9 @@ class IdentityProvider(Provider):
         return MemoryThrottle(clock)
 
     @provide
-    def social(self, settings: Settings) -> SocialTokenVerifier:
-        from adapters.social.facebook import FacebookSettings, FacebookVerifier
-        from adapters.social.google import GoogleSettings, GoogleVerifier
-        from adapters.social.verifier import SocialVerifier
-
+    def social(self, settings: Settings, clock: Clock) -> SocialTokenVerifier:
         google = GoogleVerifier(GoogleSettings(client_ids=settings.google_client_ids,
-                                               jwks_url=settings.google_jwks_url))
+                                               jwks_url=settings.google_jwks_url), clock=clock)
         facebook = FacebookVerifier(FacebookSettings(app_id=settings.facebook_app_id or "",
                                                      app_secret=settings.facebook_app_secret or "",
                                                      graph_url=settings.facebook_graph_url))

@@ -19,6 +19,7 @@ from domain.shared.errors import (
     NotFound,
     TooManyRequests,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger("agora.http")
@@ -78,6 +79,8 @@ def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
     if isinstance(exc, TooManyRequests):
         return ErrorInfo(429, "RATE_LIMITED", exc.message, headers={"Retry-After": str(exc.retry_after)},
                          extra={"retry_after": exc.retry_after})
+    if isinstance(exc, Unavailable):
+        return ErrorInfo(503, "SERVICE_UNAVAILABLE", exc.message, exc.details, headers={"Retry-After": "30"})
     if isinstance(exc, Unauthenticated):
         return ErrorInfo(401, "UNAUTHORIZED", exc.message, exc.details)
     if isinstance(exc, Forbidden):
