@@ -6,12 +6,13 @@ import asyncio
 import logging
 import re
 from datetime import UTC, datetime
-from email.message import EmailMessage as MimeMessage
 from pathlib import Path
 
+from adapters.notify.email_smtp import mime_message
 from application.shared.ports import EmailMessage
 
 log = logging.getLogger("agora.mail")
+FROM_ADDRESS = "Agora <no-reply@localhost>"
 
 
 class ConsoleEmailSender:
@@ -21,20 +22,25 @@ class ConsoleEmailSender:
 
     async def send(self, message: EmailMessage) -> None:
         self.sent.append(message)
-        log.info("email to %s: %s\n%s", message.to, message.subject, message.text)
+        log.info("Email to %s\nSubject: %s\n\n%s", message.to, message.subject, message.text)
         if self.folder is not None:
-            await asyncio.to_thread(self._write, message)
+            await asyncio.to_thread(self._write, self.folder, message, len(self.sent))
 
     def latest_to(self, address: str) -> EmailMessage | None:
-        return next((m for m in reversed(self.sent) if m.to == address), None)
+        wanted = address.strip().casefold()
+        return next((m for m in reversed(self.sent) if m.to.strip().casefold() == wanted), None)
 
-    def _write(self, message: EmailMessage) -> None:
-        assert self.folder is not None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        mime = MimeMessage()
-        mime["To"] = message.to
-        mime["Subject"] = message.subject
-        mime.set_content(message.text)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        safe = re.sub(r"[^\w.@-]", "_", message.to)
-        (self.folder / f"{stamp}-{safe}.eml").write_bytes(bytes(mime))
+    @staticmethod
+    def _write(folder: Path, message: EmailMessage, number: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{file_stamp()}-{number:05d}-{safe_name(message.to)}.eml"
+        (folder / name).write_bytes(bytes(mime_message(message, FROM_ADDRESS)))
+
+
+def file_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def safe_name(recipient: str) -> str:
+    """The recipient reduced to characters harmless in a file name (no separators, no leading dot)."""
+    return re.sub(r"[^A-Za-z0-9@+_.-]", "_", recipient).lstrip(".")[:100] or "unknown"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage as MimeMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 
@@ -12,43 +12,55 @@ from application.shared.ports import EmailMessage
 
 
 class EmailDeliveryError(Exception):
-    """The SMTP server refused or could not be reached; the job queue retries."""
+    """The SMTP server refused the message or could not be reached; the job queue retries."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmtpSettings:
     host: str
     port: int
-    from_address: str
     username: str | None = None
     password: str | None = None
     use_tls: bool = False
-    start_tls: bool | None = None
+    start_tls: bool | None = None  # None: upgrade when the server offers STARTTLS
+    from_address: str
     timeout: float = 10.0
+
+
+def mime_message(message: EmailMessage, from_address: str) -> MimeMessage:
+    """The RFC 5322 message: text part, optional HTML alternative, extra headers last (they may override)."""
+    mime = MimeMessage()
+    mime["From"] = from_address
+    mime["To"] = message.to
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(usegmt=True)
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or "localhost"
+    mime["Message-ID"] = make_msgid(domain=domain)
+    mime.set_content(message.text)
+    if message.html is not None:
+        mime.add_alternative(message.html, subtype="html")
+    for name, value in message.headers.items():
+        del mime[name]
+        mime[name] = value
+    return mime
 
 
 class SmtpEmailSender:
     def __init__(self, settings: SmtpSettings) -> None:
         self._settings = settings
 
-    def build(self, message: EmailMessage) -> MimeMessage:
-        mime = MimeMessage()
-        mime["From"] = self._settings.from_address
-        mime["To"] = message.to
-        mime["Subject"] = message.subject
-        mime["Date"] = formatdate(localtime=False, usegmt=True)
-        mime["Message-ID"] = make_msgid(domain=self._settings.from_address.rsplit("@", 1)[-1].strip("> "))
-        for name, value in message.headers.items():
-            mime[name] = value
-        mime.set_content(message.text)
-        if message.html:
-            mime.add_alternative(message.html, subtype="html")
-        return mime
-
     async def send(self, message: EmailMessage) -> None:
         s = self._settings
         try:
-            await aiosmtplib.send(self.build(message), hostname=s.host, port=s.port, username=s.username,
-                                  password=s.password, use_tls=s.use_tls, start_tls=s.start_tls, timeout=s.timeout)
+            await aiosmtplib.send(
+                mime_message(message, s.from_address),
+                hostname=s.host,
+                port=s.port,
+                username=s.username,
+                password=s.password,
+                use_tls=s.use_tls,
+                start_tls=s.start_tls,
+                timeout=s.timeout,
+            )
         except (aiosmtplib.SMTPException, OSError) as error:
             raise EmailDeliveryError(f"SMTP delivery to {message.to} failed: {error}") from error

@@ -1,13 +1,12 @@
-"""The development SMS sender: logs, keeps for tests, optionally writes .txt files."""
+"""The development SMS sender: logs each message, keeps it for tests, and can drop .txt files."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.notify.email_console import file_stamp, safe_name
 from application.shared.ports import SmsMessage
 
 log = logging.getLogger("agora.sms")
@@ -20,13 +19,15 @@ class ConsoleSmsSender:
 
     async def send(self, message: SmsMessage) -> None:
         self.sent.append(message)
-        log.info("SMS to %s: %s", message.to, message.text)
+        log.info("SMS to %s\n\n%s", message.to, message.text)
         if self.folder is not None:
-            await asyncio.to_thread(self._write, message)
+            await asyncio.to_thread(self._write, self.folder, message, len(self.sent))
 
-    def _write(self, message: SmsMessage) -> None:
-        assert self.folder is not None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        safe = re.sub(r"[^\w+]", "_", message.to)
-        (self.folder / f"{stamp}-{safe}.txt").write_text(f"To: {message.to}\n\n{message.text}\n")
+    def latest_to(self, number: str) -> SmsMessage | None:
+        return next((m for m in reversed(self.sent) if m.to == number), None)
+
+    @staticmethod
+    def _write(folder: Path, message: SmsMessage, number: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{file_stamp()}-{number:05d}-{safe_name(message.to)}.txt"
+        (folder / name).write_text(f"To: {message.to}\n\n{message.text}\n", encoding="utf-8")

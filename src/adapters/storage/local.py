@@ -1,14 +1,20 @@
-"""Files on the local disk, served under /media."""
+"""Files on the local disk, served under a public prefix (/media)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import uuid
 from pathlib import Path
 
 from application.shared.ports import Upload
 from application.shared.uploads import image_extension
+
+log = logging.getLogger("agora.storage")
+FOLDER_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
+# Served inline from our own origin, these would run script: never keep them as given.
+ACTIVE_EXTENSIONS = frozenset({"htm", "html", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs"})
 
 
 class LocalFileStorage:
@@ -17,26 +23,40 @@ class LocalFileStorage:
         self.prefix = public_prefix.rstrip("/")
 
     async def save(self, folder: str, upload: Upload) -> str:
-        folder = re.sub(r"[^a-z0-9_-]", "", folder.lower()) or "files"
-        extension = image_extension(upload.data) or self._extension_from(upload.filename)
-        name = f"{uuid.uuid4().hex}.{extension}"
-        target = self.root / folder / name
-        await asyncio.to_thread(self._write, target, upload.data)
+        """Writes under root/folder/<uuid>.<ext>; the client's file name never reaches the path."""
+        segments = folder.strip("/").split("/")
+        if not all(FOLDER_SEGMENT.fullmatch(segment) for segment in segments):
+            raise ValueError(f"Invalid storage folder: {folder!r}")
+        folder = "/".join(segments)
+        name = f"{uuid.uuid4().hex}.{image_extension(upload.data) or extension_from(upload.filename)}"
+        await asyncio.to_thread(write_new, self.root / folder / name, upload.data)
         return f"{self.prefix}/{folder}/{name}"
 
     async def delete(self, path: str) -> None:
+        """Removes a file this storage returned; other paths (external URLs, escapes from root) are left alone."""
         if not path.startswith(self.prefix + "/"):
             return
-        target = (self.root / path[len(self.prefix) + 1:]).resolve()
-        if self.root in target.parents:
-            await asyncio.to_thread(target.unlink, True)
+        target = (self.root / path.removeprefix(self.prefix + "/")).resolve()
+        if self.root not in target.parents:
+            log.warning("Refused to delete %r: outside %s", path, self.root)
+            return
+        await asyncio.to_thread(remove_file, target)
 
-    @staticmethod
-    def _extension_from(filename: str) -> str:
-        suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        return suffix if re.fullmatch(r"[a-z0-9]{1,8}", suffix) else "bin"
 
-    @staticmethod
-    def _write(target: Path, data: bytes) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+def extension_from(filename: str) -> str:
+    _, dot, suffix = filename.rpartition(".")
+    suffix = suffix.lower()
+    if dot and re.fullmatch(r"[a-z0-9]{1,10}", suffix) and suffix not in ACTIVE_EXTENSIONS:
+        return suffix
+    return "bin"
+
+
+def write_new(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("xb") as file:
+        file.write(data)
+
+
+def remove_file(target: Path) -> None:
+    if target.is_file():
+        target.unlink(missing_ok=True)
