@@ -67,6 +67,8 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
     if isinstance(exc, HTTPException):
         status = exc.status_code
         message = exc.detail if exc.detail and exc.detail != _default_phrase(status) else MESSAGES.get(status, "Erreur")
+        if status == 400 and "malformed" in message.lower():
+            message = "Corps de requête JSON invalide"
         return ErrorInfo(status, CODES.get(status, "ERROR"), message, headers=dict(exc.headers or {}))
     log.exception("unhandled error", exc_info=exc)
     return ErrorInfo(500, "INTERNAL_ERROR", MESSAGES[500])
@@ -106,6 +108,11 @@ def _default_phrase(status: int) -> str:
 FIELD_IN_MESSAGE = re.compile(r"`\$\.([\w.\[\]]+)`|field `(\w+)`")
 
 
+def field_details(message: str) -> dict[str, list[str]]:
+    """Field errors from one msgspec validation message (it names the first bad field)."""
+    return _validation_details([{"message": message}])
+
+
 def _validation_details(extra: Any) -> dict[str, list[str]]:
     details: dict[str, list[str]] = {}
     for item in extra if isinstance(extra, list) else []:
@@ -125,7 +132,10 @@ def _translate(message: str) -> str:
     if message.startswith("Object missing required field"):
         return "Ce champ est requis"
     if message.startswith("Expected `"):
-        kind = message.split("`")[1]
+        kind = message.split("`")[1].removesuffix(" | null")
         return {"str": "Une chaîne de caractères est attendue", "int": "Un entier est attendu",
-                "bool": "Un booléen est attendu"}.get(kind, "Valeur invalide")
+                "bool": "Un booléen est attendu", "date": "Une date AAAA-MM-JJ est attendue",
+                "object": "Un objet JSON est attendu"}.get(kind, "Valeur invalide")
+    if message.startswith("Invalid"):
+        return "Valeur invalide"
     return message or INVALID

@@ -10,6 +10,7 @@ from litestar.datastructures import UploadFile
 
 from application.shared.ports import Upload
 from domain.shared.errors import InvalidInput
+from entrypoints.http.errors import field_details
 
 T = TypeVar("T")
 
@@ -46,6 +47,4 @@ def convert(fields: dict[str, Any], shape: type[T]) -> T:
     try:
         return msgspec.convert(fields, shape, strict=False)
     except msgspec.ValidationError as error:
-        message = str(error)
-        field = message.split("`$.", 1)[1].split("`", 1)[0] if "`$." in message else "non_field_errors"
-        raise InvalidInput("Les données fournies sont invalides", details={field: [message]}) from None
+        raise InvalidInput("Les données fournies sont invalides", details=field_details(str(error))) from None

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-CONTROLLERS: list[ControllerRouterHandler] = []
+from entrypoints.http.faces.eebc.controllers.auth import AuthController
+from entrypoints.http.faces.eebc.controllers.profile import ProfileController
+
+CONTROLLERS: list[ControllerRouterHandler] = [AuthController, ProfileController]
