@@ -396,6 +396,33 @@ async def test_totp_setup_then_login_needs_a_second_step() -> None:
     assert backup.user.id == user.id
 
 
+async def test_wrong_second_factor_codes_count_toward_the_lockout() -> None:
+    world = World()
+    user = await spotvibe_user(world)
+    setup = await world.setup_2fa(user.id or 0, TwoFactorMethod.TOTP)
+    totp = pyotp.TOTP(setup.secret)
+    await world.confirm_2fa(user.id or 0, totp.at(world.clock.now()))
+    wrong = "000000" if totp.at(world.clock.now()) != "000000" else "111111"
+    with pytest.raises(InvalidCredentials):
+        await log_in(world, "awa@example.com", "bad-password")
+    for _ in range(3):
+        challenge = await log_in(world, "awa@example.com")
+        assert isinstance(challenge, TwoFactorChallenge)
+        with pytest.raises(InvalidCode):
+            await world.complete_login(SecondStepCommand(realm=Realm.SPOTVIBE, challenge=challenge.token,
+                                                         code=wrong))
+    challenge = await log_in(world, "awa@example.com")
+    assert isinstance(challenge, TwoFactorChallenge)
+    with pytest.raises(AccountLocked):
+        await world.complete_login(SecondStepCommand(realm=Realm.SPOTVIBE, challenge=challenge.token, code=wrong))
+    world.clock.advance(seconds=30)
+    with pytest.raises(AccountLocked):
+        await world.complete_login(SecondStepCommand(realm=Realm.SPOTVIBE, challenge=challenge.token,
+                                                     code=totp.at(world.clock.now())))
+    with pytest.raises(AccountLocked):
+        await log_in(world, "awa@example.com")
+
+
 async def test_email_second_factor_sends_a_code_at_login() -> None:
     world = World()
     user = await spotvibe_user(world)

@@ -71,7 +71,7 @@ class World:
         self.login = s.LogIn(self.users, self.hasher, self.journal, self.challenges, self.second_factor,
                              self.throttle, u, cl, cfg)
         self.complete_login = s.CompleteLogin(self.codec, self.users, self.second_factor, self.journal,
-                                              self.throttle, u)
+                                              self.throttle, u, cl, cfg)
         self.authenticate = s.Authenticate(self.codec, self.sessions, self.users, cl)
         self.refresh = s.RefreshTokens(self.codec, self.sessions, self.users, self.issuer, u, cl)
         self.logout = s.LogOut(self.codec, self.sessions, u, cl)

@@ -108,7 +108,6 @@ class LogIn:
         if self._hasher.needs_rehash(user.password_hash):
             user.password_hash = await self._hasher.hash(cmd.password)
         if user.two_factor_enabled:
-            user.failed_logins = 0
             await self._users.save(user)
             if user.two_factor_method is not TwoFactorMethod.TOTP:
                 await self._second_factor.send_code(user, CodePurpose.TWO_FACTOR_LOGIN)
@@ -131,16 +130,20 @@ class LogIn:
 
 
 class CompleteLogin:
-    """The second step: the challenge from LogIn plus a TOTP, emailed/SMS code or backup code."""
+    """The second step: the challenge from LogIn plus a TOTP, emailed/SMS code or backup code.
+    A wrong code counts as a failed login, so the account lockout also bounds guessing the second factor."""
 
     def __init__(self, codec: TokenCodec, users: UserRepository, second_factor: SecondFactor,
-                 journal: LoginJournal, throttle: Throttle, uow: UnitOfWork) -> None:
+                 journal: LoginJournal, throttle: Throttle, uow: UnitOfWork, clock: Clock,
+                 config: IdentityConfig) -> None:
         self._codec = codec
         self._users = users
         self._second_factor = second_factor
         self._journal = journal
         self._throttle = throttle
         self._uow = uow
+        self._clock = clock
+        self._config = config
 
     async def __call__(self, cmd: SecondStepCommand) -> IssuedTokens:
         claims = self._codec.decode(cmd.challenge, realm=cmd.realm, kind=CHALLENGE)
@@ -150,13 +153,25 @@ class CompleteLogin:
             raise InvalidToken()
         if not user.is_active:
             raise AccountDisabled()
+        now = self._clock.now()
+        if user.is_locked(now):
+            assert user.locked_until is not None
+            await self._journal.record(cmd.realm, user.email, LoginOutcome.BLOCKED, user, cmd.ip_address,
+                                       cmd.user_agent)
+            await self._uow.commit()
+            raise AccountLocked(remaining_minutes(user.locked_until, now))
         try:
             await self._second_factor.check(user, cmd.code, CodePurpose.TWO_FACTOR_LOGIN, allow_backup=True)
         except InvalidCode:
-            await self._journal.record(cmd.realm, user.email, LoginOutcome.FAILED, user, cmd.ip_address,
-                                       cmd.user_agent)
+            policy = self._config.lockout
+            locked = user.record_failed_login(max_failures=policy.max_failures, locked_until=now + policy.lock_for)
+            await self._journal.record(cmd.realm, user.email, LoginOutcome.BLOCKED if locked else LoginOutcome.FAILED,
+                                       user, cmd.ip_address, cmd.user_agent)
             await self._users.save(user)
             await self._uow.commit()
+            if locked:
+                assert user.locked_until is not None
+                raise AccountLocked(remaining_minutes(user.locked_until, now)) from None
             raise
         tokens = await self._journal.succeed(user, user.email, cmd.ip_address, cmd.user_agent)
         await self._uow.commit()

@@ -14,7 +14,7 @@ from application.shared.email import queue_email
 from application.shared.ports import Clock, Outbox, Throttle, UnitOfWork
 from domain.identity.errors import InvalidCode
 from domain.identity.model import CodePurpose, Realm, User
-from domain.identity.policies import normalize_email
+from domain.identity.policies import email_problem, normalize_email
 from domain.shared.errors import NotFound
 
 
@@ -88,6 +88,9 @@ class RequestPasswordReset:
 
     async def __call__(self, realm: Realm, email: str, ip_address: str | None) -> None:
         email = normalize_email(email)
+        problem = email_problem(email)
+        if problem:
+            raise FieldErrors.single("email", problem)
         await self._throttle.hit(f"reset:{realm}:ip:{ip_address}", limit=20, window_seconds=3600)
         await self._throttle.hit(f"reset:{realm}:email:{email}", limit=self._config.email_limit_per_hour,
                                  window_seconds=3600)

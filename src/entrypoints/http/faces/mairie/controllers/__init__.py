@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-CONTROLLERS: list[ControllerRouterHandler] = []
+from entrypoints.http.faces.mairie.controllers.auth import AuthController
+from entrypoints.http.faces.mairie.controllers.settings import SecuritySettingsController
+
+CONTROLLERS: list[ControllerRouterHandler] = [AuthController, SecuritySettingsController]
