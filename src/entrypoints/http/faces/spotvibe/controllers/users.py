@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka
@@ -23,7 +25,9 @@ from application.identity.services import (
     TwoFactorChallenge,
     UpdateProfile,
 )
+from domain.identity.errors import InvalidToken
 from domain.identity.model import Realm
+from domain.shared.errors import InvalidInput
 from entrypoints.http.auth import client_ip, principal_dependency
 from entrypoints.http.faces.spotvibe import schemas
 from entrypoints.http.uploads import convert, read_body_and_files
@@ -31,19 +35,32 @@ from entrypoints.http.uploads import convert, read_body_and_files
 REALM = Realm.SPOTVIBE
 
 
+def two_factor_required(challenge: TwoFactorChallenge) -> schemas.TwoFactorRequired:
+    return schemas.TwoFactorRequired(
+        two_factor_required=True, challenge=challenge.token, method=str(challenge.method),
+        expires_in=challenge.expires_in,
+        message="Code de vérification requis : envoyez-le à /api/auth/2fa/verify/ avec ce challenge.",
+    )
+
+
 def login_answer(result: IssuedTokens | TwoFactorChallenge) -> schemas.TokenPair | schemas.TwoFactorRequired:
     if isinstance(result, TwoFactorChallenge):
-        return schemas.TwoFactorRequired(
-            two_factor_required=True, challenge=result.token, method=str(result.method),
-            expires_in=result.expires_in,
-            message="Code de vérification requis : envoyez-le à /api/auth/2fa/verify/ avec ce challenge.",
-        )
+        return two_factor_required(result)
     return schemas.TokenPair(access=result.access, refresh=result.refresh)
+
+
+@contextmanager
+def token_in_body_is_bad_input() -> Iterator[None]:
+    """A bad token sent in the body (not the bearer) is the spec's 400, not a 401."""
+    try:
+        yield
+    except InvalidToken as exc:
+        raise InvalidInput(exc.message) from None
 
 
 class UsersController(Controller):
     path = "/api/users"
-    tags = ["users"]
+    tags = ("users",)
 
     @post("/register/", status_code=HTTP_201_CREATED, security=[])
     async def register(self, data: schemas.RegisterBody, use_case: FromDishka[RegisterUser]
@@ -74,7 +91,9 @@ class UsersController(Controller):
     @post("/logout/", status_code=HTTP_200_OK, dependencies={"principal": principal_dependency(REALM)})
     async def logout(self, data: schemas.RefreshBody, principal: Principal, use_case: FromDishka[LogOut]
                      ) -> schemas.Message:
-        await use_case.with_refresh_token(REALM, data.refresh, user_id=principal.user.id)
+        with token_in_body_is_bad_input():
+            await use_case.with_refresh_token(REALM, data.refresh, user_id=principal.user.id)
+        await use_case.session(principal.session_id)
         return schemas.Message(message="Déconnexion réussie.")
 
     @get("/profile/", dependencies={"principal": principal_dependency(REALM)})
