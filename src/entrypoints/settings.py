@@ -41,6 +41,7 @@ class Settings:
     data_dir: Path = Path(".agora")
     database_url: str | None = None
     queue_url: str | None = None
+    migrate_on_start: bool = False
     faces: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     secret_key: str = ""
     public_url: str = "http://127.0.0.1:8000"
@@ -81,6 +82,7 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or None,
             queue_url=env.get("AGORA_QUEUE_URL") or None,
+            migrate_on_start=_flag(env.get("AGORA_MIGRATE_ON_START"), False),
             faces=parse_faces(env.get("AGORA_FACES", "spotvibe,mairie,eebc")),
             secret_key=env.get("AGORA_SECRET_KEY") or _dev_secret(data_dir),
             public_url=env.get("AGORA_PUBLIC_URL", "http://127.0.0.1:8000"),

@@ -14,10 +14,16 @@ def make_queue(url: str) -> Queue:
 
 
 class SaqJobQueue:
-    def __init__(self, queue: Queue, *, retries: int = 8) -> None:
+    """Enqueues job `topic` (the worker's task name) with `payload=...`; SAQ's `key` drops a duplicate
+    while the first is still queued or running. A failing job is tried up to `retries` times in all (SAQ
+    counts the first attempt), waiting about `retry_delay` seconds, doubled at each attempt (with jitter)."""
+
+    def __init__(self, queue: Queue, *, retries: int = 8, retry_delay: float = 2.0, timeout: int = 60) -> None:
         self._queue = queue
         self._retries = retries
+        self._retry_delay = retry_delay
+        self._timeout = timeout
 
     async def enqueue(self, topic: str, payload: dict[str, Any], *, key: str) -> None:
-        await self._queue.enqueue(topic, key=key, payload=payload, retries=self._retries, retry_delay=2.0,
-                                  retry_backoff=True, timeout=60)
+        await self._queue.enqueue(topic, key=key, payload=payload, retries=self._retries,
+                                  retry_delay=self._retry_delay, retry_backoff=True, timeout=self._timeout)

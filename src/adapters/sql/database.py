@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,22 +53,46 @@ class EmbeddedPostgres:
         import pgserver
 
         self.folder.mkdir(parents=True, exist_ok=True)
+        _forget_dead_users(self.folder)
         self._server = pgserver.get_server(str(self.folder), cleanup_mode="stop")
         query = f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"  # noqa: S608 - our own name
         exists = self._server.psql(query)
         if "1 row" not in exists:
             self._server.psql(f'CREATE DATABASE "{self.database}";')
-        socket_dir = str(self.folder)
         log.info("embedded PostgreSQL running in %s", self.folder)
-        return f"postgresql://postgres:@/{self.database}?host={quote(socket_dir, safe='/')}"
+        return self._url(self.database)
 
     def create_database(self, name: str) -> str:
         assert self._server is not None
         self._server.psql(f'DROP DATABASE IF EXISTS "{name}";')
         self._server.psql(f'CREATE DATABASE "{name}";')
-        return f"postgresql://postgres:@/{name}?host={quote(str(self.folder), safe='/')}"
+        return self._url(name)
+
+    def _url(self, database: str) -> str:
+        # pgserver puts the socket in the data folder, or in a short runtime folder when that path is too
+        # long for a unix socket (~100 characters): ask the running server where it is.
+        assert self._server is not None
+        socket_dir = self._server.get_postmaster_info().socket_dir or self.folder
+        return f"postgresql://postgres:@/{database}?host={quote(str(socket_dir), safe='/')}"
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def _forget_dead_users(folder: Path) -> None:
+    """pgserver stops the server when the last process using it leaves, and lists those processes in a
+    file; one killed hard stays listed, and the server would then never stop. Drop the dead ones."""
+    import psutil
+    from pgserver.postgres_server import PostgresServer
+
+    listing = folder / ".handle_pids.json"
+    with PostgresServer._lock:
+        if not listing.exists():
+            return
+        pids: list[int] = json.loads(listing.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            log.info("forgetting %d dead users of the embedded PostgreSQL", len(pids) - len(alive))
+            listing.write_text(json.dumps(alive))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql.tables import outbox
+from adapters.sql.tables import completed_jobs, outbox
 from application.shared.ports import Clock, OutboxMessage, PendingMessage
 
 
@@ -60,3 +62,30 @@ class SqlOutboxStore:
 
     async def mark_dispatched(self, ids: list[str], at: Any) -> None:
         await self._session.execute(update(outbox).where(outbox.c.id.in_(ids)).values(dispatched_at=at))
+
+
+class SqlJobJournal:
+    """The keys of the jobs that ran to completion, so a job delivered twice runs once.
+
+    `claim` inserts the key inside the job's own transaction, which commits only when the job succeeds.
+    While that transaction is open, a second delivery of the same key waits on the row (PostgreSQL's
+    unique index), then sees it recorded and skips; if the first attempt fails, its row is rolled back
+    and the retry may claim it again.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, key: str, topic: str, at: datetime) -> bool:
+        """Records `key` in the current transaction; False when it is already recorded (job done)."""
+        result = await self._session.execute(
+            pg_insert(completed_jobs)
+            .values(key=key, topic=topic, completed_at=at)
+            .on_conflict_do_nothing(index_elements=[completed_jobs.c.key])
+            .returning(completed_jobs.c.key)
+        )
+        return result.first() is not None
+
+    async def is_done(self, key: str) -> bool:
+        row = await self._session.execute(select(completed_jobs.c.key).where(completed_jobs.c.key == key))
+        return row.first() is not None

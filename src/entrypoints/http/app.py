@@ -22,10 +22,12 @@ log = logging.getLogger("agora.http")
 class PrefixDispatcher:
     """Sends each request to the app mounted at the longest matching prefix; owns the lifespan."""
 
-    def __init__(self, mounts: dict[str, ASGIApp], exact: dict[str, ASGIApp], container: AsyncContainer) -> None:
+    def __init__(self, mounts: dict[str, ASGIApp], exact: dict[str, ASGIApp], container: AsyncContainer, *,
+                 owns_container: bool) -> None:
         self.mounts = sorted(mounts.items(), key=lambda item: len(item[0]), reverse=True)
         self.exact = exact
         self.container = container
+        self.owns_container = owns_container
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -50,7 +52,8 @@ class PrefixDispatcher:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})  # type: ignore[typeddict-item]
             elif message["type"] == "lifespan.shutdown":
-                await self.container.close()
+                if self.owns_container:
+                    await self.container.close()
                 await send({"type": "lifespan.shutdown.complete"})  # type: ignore[typeddict-item]
                 return
 
@@ -63,6 +66,8 @@ async def _not_found(send: Send) -> None:
 
 
 def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer | None = None) -> PrefixDispatcher:
+    """The app closes its container at shutdown only when it made it; a caller that passes one closes it."""
+    owns_container = container is None
     container = container or make_container(runtime, *overrides)
     mounts: dict[str, ASGIApp] = {}
     for face, prefix in runtime.settings.faces.items():
@@ -75,7 +80,8 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
         path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None)
     runtime.settings.media_root.mkdir(parents=True, exist_ok=True)
     mounts["/media"] = media
-    return PrefixDispatcher(mounts, {"/health": health, "/ready": health}, container)
+    return PrefixDispatcher(mounts, {"/health": health, "/ready": health}, container,
+                            owns_container=owns_container)
 
 
 def openapi_document(face: str, prefix: str) -> dict[str, Any]:

@@ -1,0 +1,178 @@
+"""`agora`: serve, worker, db, openapi, users. Configuration comes from the environment (Settings)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from entrypoints.settings import DEFAULT_PREFIXES, Settings, parse_faces
+
+log = logging.getLogger("agora")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agora", description="One backend for SpotVibe, Mairie and EEBC.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the API faces (and run the worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--faces", help="faces to mount, as AGORA_FACES: spotvibe,mairie=/m,eebc")
+    serve.add_argument("--no-worker", action="store_true", help="do not run the job worker in this process")
+
+    commands.add_parser("worker", help="run the job worker and the outbox relay alone")
+
+    db = commands.add_parser("db", help="database migrations")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="upgrade to REV (default head)").add_argument("rev", nargs="?",
+                                                                                         default="head")
+    db_commands.add_parser("downgrade", help="downgrade to REV (default -1)").add_argument("rev", nargs="?",
+                                                                                           default="-1")
+    revision = db_commands.add_parser("revision", help="write a new migration")
+    revision.add_argument("-m", "--message", required=True)
+    revision.add_argument("--autogenerate", action="store_true", help="diff the database against tables.py")
+    db_commands.add_parser("current", help="show the current revision")
+
+    openapi = commands.add_parser("openapi", help="print a face's OpenAPI document (JSON)")
+    openapi.add_argument("--face", required=True, choices=sorted(DEFAULT_PREFIXES))
+    openapi.add_argument("--prefix", help="mount prefix (default: the face's default)")
+
+    users = commands.add_parser("users", help="manage accounts")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    create = user_commands.add_parser("create", help="create an account (any realm, any role)")
+    create.add_argument("--realm", required=True, choices=sorted(DEFAULT_PREFIXES))
+    create.add_argument("--username")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password-stdin", action="store_true", required=True,
+                        help="read the password from the first line of stdin")
+    create.add_argument("--role", required=True)
+    create.add_argument("--site", help="EEBC site code (CAB, MAC)")
+    create.add_argument("--municipality", help="Mairie: INSEE code of the town, e.g. 75001")
+    create.add_argument("--municipality-name", help="Mairie: the town's name, when it is new")
+    create.add_argument("--first-name", default="")
+    create.add_argument("--last-name", default="")
+    create.add_argument("--phone")
+    create.add_argument("--must-change-password", action="store_true")
+    return parser
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes (tests and embedders swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def _configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if not any(isinstance(handler, _StderrHandler) for handler in root.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level.upper())
+    if root.level > logging.DEBUG:
+        for chatty in ("pgserver", "alembic.runtime.plugins"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "openapi":  # needs no settings, database or data folder
+        return _openapi(args)
+    try:
+        faces = parse_faces(args.faces) if getattr(args, "faces", None) else None
+        settings = Settings.from_env()
+    except ValueError as error:
+        parser.error(str(error))
+    if faces is not None:
+        settings = dataclasses.replace(settings, faces=faces)
+    _configure_logging(settings.log_level)
+    try:
+        match args.command:
+            case "serve":
+                return _serve(settings, args)
+            case "worker":
+                return _worker(settings)
+            case "db":
+                return _db(settings, args)
+            case "users":
+                return _create_user(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from entrypoints.bootstrap import database
+    from entrypoints.server import serve
+
+    with database(settings) as runtime:
+        return asyncio.run(serve(runtime, host=args.host, port=args.port, with_worker=not args.no_worker))
+
+
+def _worker(settings: Settings) -> int:
+    from entrypoints.bootstrap import database
+    from entrypoints.server import work
+
+    with database(settings) as runtime:
+        return asyncio.run(work(runtime))
+
+
+def _db(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.sql import migrate
+    from entrypoints.bootstrap import database
+
+    with database(settings, upgrade=False) as runtime:
+        url = runtime.database_url
+        match args.db_command:
+            case "upgrade":
+                migrate.upgrade(url, args.rev)
+            case "downgrade":
+                migrate.downgrade(url, args.rev)
+            case "revision":
+                migrate.revision(url, args.message, autogenerate=args.autogenerate)
+            case "current":
+                migrate.current(url)
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from entrypoints.http.app import openapi_document
+
+    document = openapi_document(args.face, args.prefix or DEFAULT_PREFIXES[args.face])
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    return 0
+
+
+def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.shared.errors import DomainError
+    from entrypoints.bootstrap import database
+    from entrypoints.users import UserSpec, create_user, describe_error
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("error: no password on stdin (give it on the first line)", file=sys.stderr)
+        return 1
+    spec = UserSpec(realm=args.realm, email=args.email, password=password, role=args.role, username=args.username,
+                    site=args.site, municipality=args.municipality, municipality_name=args.municipality_name,
+                    first_name=args.first_name, last_name=args.last_name, phone=args.phone,
+                    must_change_password=args.must_change_password)
+    with database(settings) as runtime:
+        try:
+            user_id = asyncio.run(create_user(runtime, spec))
+        except DomainError as error:
+            print(describe_error(error), file=sys.stderr)
+            return 1
+    print(user_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

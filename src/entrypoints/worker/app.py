@@ -1,0 +1,77 @@
+"""The SAQ worker: task functions named after the outbox topics, the outbox relay as a startup task."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from dishka import AsyncContainer
+from saq import Worker
+
+from adapters.queue.saq_queue import make_queue
+from entrypoints.runtime import Runtime
+from entrypoints.worker.dishka_saq import Context, app_container, setup_dishka
+from entrypoints.worker.relay import relay_forever
+from entrypoints.worker.tasks import TASKS
+
+log = logging.getLogger("agora.worker")
+
+RELAY_TASK_KEY = "outbox_relay_task"
+STARTED_KEY = "agora_started"
+
+
+def build_worker(runtime: Runtime, container: AsyncContainer, *, concurrency: int = 10,
+                 relay_interval: float | None = 0.5, burst: bool = False,
+                 dequeue_timeout: float = 0.0) -> Worker[Any]:
+    """A worker on its own queue connection, sharing `container` (and so the engine) with its process.
+    `relay_interval=None` leaves the outbox relay out (a test drives it itself). The worker leaves
+    signals to its caller (`agora serve`/`agora worker` stop it with `stop_worker`)."""
+
+    async def startup(ctx: Context) -> None:
+        await worker.queue.connect()
+        if relay_interval is not None:
+            ctx[RELAY_TASK_KEY] = asyncio.create_task(
+                relay_forever(app_container(ctx), interval=relay_interval), name="outbox-relay")
+        ctx[STARTED_KEY].set()
+
+    async def shutdown(ctx: Context) -> None:
+        task: asyncio.Task[None] | None = ctx.pop(RELAY_TASK_KEY, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await worker.queue.disconnect()
+
+    worker: Worker[Any] = Worker(
+        make_queue(runtime.queue_url), functions=list(TASKS.items()), concurrency=concurrency,
+        startup=startup, shutdown=shutdown, burst=burst, dequeue_timeout=dequeue_timeout,
+    )
+    worker.SIGNALS = []
+    worker.context[STARTED_KEY] = asyncio.Event()
+    setup_dishka(container, worker)
+    return worker
+
+
+async def start_worker(worker: Worker[Any]) -> asyncio.Task[None]:
+    """Starts the worker in a task and returns once it is connected and relaying (so that stopping it
+    cannot race its startup); raises what made the startup fail."""
+    task = asyncio.create_task(worker.start(), name="saq-worker")
+    started = asyncio.create_task(worker.context[STARTED_KEY].wait())
+    await asyncio.wait({task, started}, return_when=asyncio.FIRST_COMPLETED)
+    if not started.done():
+        started.cancel()
+        await task  # raises the startup's error
+        raise RuntimeError("the worker stopped during its startup")
+    return task
+
+
+async def stop_worker(worker: Worker[Any], *, grace: float = 10.0) -> None:
+    """Lets the jobs in flight finish (up to `grace` seconds), then stops the worker; a job still
+    running after that is cancelled and SAQ queues it again."""
+    running = [context["task"] for context in worker.job_task_contexts.values()]
+    if running:
+        log.info("waiting for %d running jobs", len(running))
+        await asyncio.wait(running, timeout=grace)
+    await worker.stop()

@@ -1,0 +1,145 @@
+"""`agora` run in-process through main(argv): what an operator sees on stdout, stderr and the exit code."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from adapters.sql.database import make_engine
+from adapters.sql.migrate import alembic_config
+from entrypoints.cli import main
+
+PASSWORD = "Tr0ub4dor&3-horse"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, data_dir: Path, database_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("AGORA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("AGORA_SECRET_KEY", "test-secret-key-0123456789abcdef")
+    monkeypatch.setenv("AGORA_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("AGORA_ARGON2_MEMORY_KIB", "1024")
+    monkeypatch.delenv("AGORA_MIGRATE_ON_START", raising=False)
+
+
+def stdin(monkeypatch: pytest.MonkeyPatch, text_: str) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text_))
+
+
+def query(database_url: str, sql: str) -> list[tuple[object, ...]]:
+    async def run() -> list[tuple[object, ...]]:
+        engine = make_engine(database_url)
+        async with engine.connect() as connection:
+            rows = [tuple(row) for row in await connection.execute(text(sql))]
+        await engine.dispose()
+        return rows
+
+    return asyncio.run(run())
+
+
+def test_openapi_prints_the_face_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi", "--face", "mairie"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["openapi"].startswith("3.")
+    assert all(path.startswith("/mairie/") for path in document["paths"])
+
+
+def test_openapi_takes_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi", "--face", "eebc", "--prefix", "/"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["paths"] and not any(path.startswith("/eebc") for path in document["paths"])
+
+
+def test_openapi_refuses_an_unknown_face(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["openapi", "--face", "nope"])
+    assert exit_.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_users_create_prints_the_new_id(env: None, database_url: str, clean_database: None,
+                                        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, PASSWORD + "\n")
+    status = main(["users", "create", "--realm", "eebc", "--username", "paul", "--email", "Paul@Example.com",
+                   "--password-stdin", "--role", "membre", "--site", "CAB", "--first-name", "Paul",
+                   "--must-change-password"])
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    user_id = int(out.out.strip())
+    rows = query(database_url, "SELECT id, realm, email, roles, site_code, must_change_password FROM identity_users")
+    assert rows == [(user_id, "eebc", "paul@example.com", ["membre"], "CAB", True)]
+    assert query(database_url, "SELECT key FROM outbox_messages") == [(f"welcome:eebc:{user_id}",)]
+
+
+def test_users_create_founds_a_town_for_a_mayor(env: None, database_url: str, clean_database: None,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, PASSWORD + "\n")
+    assert main(["users", "create", "--realm", "mairie", "--email", "maire@paris.fr", "--password-stdin",
+                 "--role", "mayor", "--municipality", "75001", "--municipality-name", "Paris 1er"]) == 0
+    assert query(database_url, "SELECT code, name FROM identity_municipalities") == [("75001", "Paris 1er")]
+
+
+def test_users_create_reports_every_invalid_field(env: None, database_url: str, clean_database: None,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, "short\n")
+    status = main(["users", "create", "--realm", "eebc", "--username", "paul", "--email", "not-an-email",
+                   "--password-stdin", "--role", "pape", "--site", "XYZ"])
+    out = capsys.readouterr()
+    assert status == 1
+    assert out.out == ""
+    assert out.err.startswith("error: ")
+    for field in ("email:", "password:", "role:", "site:"):
+        assert field in out.err
+    assert query(database_url, "SELECT count(*) FROM identity_users") == [(0,)]
+
+
+def test_users_create_refuses_a_taken_email(env: None, clean_database: None, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["users", "create", "--realm", "spotvibe", "--username", "ada", "--email", "ada@example.com",
+            "--password-stdin", "--role", "user"]
+    stdin(monkeypatch, PASSWORD + "\n")
+    assert main(args) == 0
+    stdin(monkeypatch, PASSWORD + "\n")
+    assert main(args) == 1
+    assert "email" in capsys.readouterr().err
+
+
+def test_users_create_needs_a_password_on_stdin(env: None, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, "")
+    status = main(["users", "create", "--realm", "eebc", "--email", "a@b.fr", "--password-stdin", "--role", "membre"])
+    assert status == 1
+    assert "password" in capsys.readouterr().err
+
+
+def test_users_create_refuses_an_unknown_realm(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["users", "create", "--realm", "vatican", "--email", "a@b.fr", "--password-stdin", "--role", "pape"])
+    assert exit_.value.code == 2
+    assert "--realm" in capsys.readouterr().err
+
+
+def test_db_current_shows_the_head_revision(env: None, database_url: str) -> None:
+    # a real process: alembic prints to the stdout it saw at import time, out of capsys' reach
+    script = ScriptDirectory.from_config(alembic_config(database_url))
+    done = subprocess.run([sys.executable, "-m", "entrypoints.cli", "db", "current"], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"{script.get_current_head()} (head)" in done.stdout
+
+
+def test_serve_refuses_an_unknown_face(env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--faces", "spotvibe,nope"])
+    assert exit_.value.code == 2
+    assert "unknown face" in capsys.readouterr().err
