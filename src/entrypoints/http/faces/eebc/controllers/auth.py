@@ -22,6 +22,8 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, post, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from application.identity.services import (
@@ -47,39 +49,63 @@ class AuthController(Controller):
     tags = ("auth",)
 
     @post("/login/", status_code=HTTP_200_OK, security=[])
-    async def login(self, request: Request[Any, Any, Any], data: schemas.LoginBody, log_in: FromDishka[LogIn],
-                    complete: FromDishka[CompleteLogin]) -> schemas.LoginOk | schemas.TwoFactorOk:
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.LoginBody],
+        log_in: FromDishka[LogIn],
+        complete: FromDishka[CompleteLogin],
+    ) -> schemas.LoginOk | schemas.TwoFactorOk:
         data.check()
         ip, agent = client_ip(request), request.headers.get("user-agent")
         if data.is_second_step:
             assert data.challenge is not None and data.code is not None
-            tokens = await complete(SecondStepCommand(realm=REALM, challenge=data.challenge, code=data.code,
-                                                      ip_address=ip, user_agent=agent))
+            tokens = await complete(
+                SecondStepCommand(
+                    realm=REALM, challenge=data.challenge, code=data.code, ip_address=ip, user_agent=agent
+                )
+            )
             return schemas.login_answer(tokens)
         assert data.username is not None and data.password is not None
-        result = await log_in(LogInCommand(realm=REALM, identifier=data.username, password=data.password,
-                                           ip_address=ip, user_agent=agent))
+        result = await log_in(
+            LogInCommand(realm=REALM, identifier=data.username, password=data.password, ip_address=ip, user_agent=agent)
+        )
         return schemas.login_answer(result)
 
     @post("/refresh/", status_code=HTTP_200_OK, security=[])
-    async def refresh(self, data: schemas.RefreshBody, use_case: FromDishka[RefreshTokens]) -> schemas.TokenPair:
+    async def refresh(
+        self, data: JSONBody[schemas.RefreshBody], use_case: FromDishka[RefreshTokens]
+    ) -> schemas.TokenPair:
         tokens = await use_case(REALM, data.refresh)
         return schemas.TokenPair(access=tokens.access, refresh=tokens.refresh)
 
     @post("/logout/", status_code=HTTP_200_OK, dependencies={"principal": principal_dependency(REALM)})
-    async def logout(self, data: schemas.RefreshBody, principal: Principal, use_case: FromDishka[LogOut]
-                     ) -> schemas.Done:
+    async def logout(
+        self, data: JSONBody[schemas.RefreshBody], principal: NamedDependency[Principal], use_case: FromDishka[LogOut]
+    ) -> schemas.Done:
         await use_case.with_refresh_token(REALM, data.refresh, user_id=principal.user.id)
         return schemas.Done(message="Déconnexion réussie")
 
     @put("/password/", status_code=HTTP_200_OK, dependencies={"principal": principal_dependency(REALM)})
-    async def change_password(self, data: schemas.ChangePasswordBody, principal: Principal,
-                              use_case: FromDishka[ChangePassword]) -> schemas.PasswordChanged:
+    async def change_password(
+        self,
+        data: JSONBody[schemas.ChangePasswordBody],
+        principal: NamedDependency[Principal],
+        use_case: FromDishka[ChangePassword],
+    ) -> schemas.PasswordChanged:
         assert principal.user.id is not None
-        tokens = await use_case(ChangePasswordCommand(
-            user_id=principal.user.id, session_id=principal.session_id, old_password=data.old_password,
-            new_password=data.new_password, confirm_password=data.confirm_password,
-        ), reissue=True)
+        tokens = await use_case(
+            ChangePasswordCommand(
+                user_id=principal.user.id,
+                session_id=principal.session_id,
+                old_password=data.old_password,
+                new_password=data.new_password,
+                confirm_password=data.confirm_password,
+            ),
+            reissue=True,
+        )
         assert tokens is not None
-        return schemas.PasswordChanged(message="Mot de passe modifié avec succès",
-                                       data=schemas.TokenPair(access=tokens.access, refresh=tokens.refresh))
+        return schemas.PasswordChanged(
+            message="Mot de passe modifié avec succès",
+            data=schemas.TokenPair(access=tokens.access, refresh=tokens.refresh),
+        )

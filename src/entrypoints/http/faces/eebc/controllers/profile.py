@@ -15,6 +15,7 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, get, put
+from litestar.di import NamedDependency
 
 from application.identity.services import Principal, ProfileChanges, UpdateProfile
 from domain.identity.model import Realm
@@ -30,17 +31,29 @@ class ProfileController(Controller):
     tags = ("profile",)
 
     @get("/", dependencies={"principal": principal_dependency(REALM)})
-    async def show(self, principal: Principal) -> schemas.ProfileOk:
+    async def show(self, principal: NamedDependency[Principal]) -> schemas.ProfileOk:
         return schemas.profile(principal.user)
 
     @put("/", dependencies={"principal": principal_dependency(REALM)})
-    async def update(self, request: Request[Any, Any, Any], principal: Principal,
-                     use_case: FromDishka[UpdateProfile]) -> schemas.ProfileOk:
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        use_case: FromDishka[UpdateProfile],
+    ) -> schemas.ProfileOk:
         fields, files = await read_body_and_files(request, file_fields=("photo",))
         body = convert(fields, schemas.ProfileBody)
         assert principal.user.id is not None
-        user = await use_case(principal.user.id, ProfileChanges(
-            email=body.email, phone=body.phone, first_name=body.first_name, last_name=body.last_name,
-            photo=files.get("photo"), phone_field="phone", photo_field="photo",
-        ))
+        user = await use_case(
+            principal.user.id,
+            ProfileChanges(
+                email=body.email,
+                phone=body.phone,
+                first_name=body.first_name,
+                last_name=body.last_name,
+                photo=files.get("photo"),
+                phone_field="phone",
+                photo_field="photo",
+            ),
+        )
         return schemas.profile(user)

@@ -19,6 +19,8 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from application.identity.queries import IdentityQueries
@@ -60,48 +62,85 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ("auth",)
 
-    @post("/register/", status_code=HTTP_201_CREATED, security=[],
-          dependencies={"principal": optional_principal_dependency(REALM)})
-    async def register(self, data: schemas.RegisterBody, principal: Principal | None,
-                       use_case: FromDishka[RegisterUser]) -> schemas.Registered:
+    @post(
+        "/register/",
+        status_code=HTTP_201_CREATED,
+        security=[],
+        dependencies={"principal": optional_principal_dependency(REALM)},
+    )
+    async def register(
+        self,
+        data: JSONBody[schemas.RegisterBody],
+        principal: NamedDependency[Principal | None],
+        use_case: FromDishka[RegisterUser],
+    ) -> schemas.Registered:
         """Citizens join an existing town; a first mayor founds one; staff need the bearer token of the town's
         mayor or admin."""
-        user = await use_case(RegisterCommand(
-            realm=REALM, email=data.email, password=data.password, password_confirm=data.password_confirm,
-            first_name=data.first_name, last_name=data.last_name, phone=data.phone, role=data.role,
-            municipality_code=data.municipality_code, municipality_name=data.municipality_name,
-            actor=principal.user if principal else None,
-        ))
+        user = await use_case(
+            RegisterCommand(
+                realm=REALM,
+                email=data.email,
+                password=data.password,
+                password_confirm=data.password_confirm,
+                first_name=data.first_name,
+                last_name=data.last_name,
+                phone=data.phone,
+                role=data.role,
+                municipality_code=data.municipality_code,
+                municipality_name=data.municipality_name,
+                actor=principal.user if principal else None,
+            )
+        )
         return schemas.registered(user)
 
     @post("/login/", status_code=HTTP_200_OK, security=[])
-    async def login(self, request: Request[Any, Any, Any], data: schemas.LoginBody, log_in: FromDishka[LogIn],
-                    complete: FromDishka[CompleteLogin], queries: FromDishka[IdentityQueries]
-                    ) -> schemas.LoginResponse | schemas.TwoFactorRequired:
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.LoginBody],
+        log_in: FromDishka[LogIn],
+        complete: FromDishka[CompleteLogin],
+        queries: FromDishka[IdentityQueries],
+    ) -> schemas.LoginResponse | schemas.TwoFactorRequired:
         data.check()
         result: IssuedTokens | TwoFactorChallenge
         if data.is_second_step:
             assert data.challenge_token is not None and data.otp_code is not None
             with field_renamed("code", "otp_code"):
-                result = await complete(SecondStepCommand(
-                    realm=REALM, challenge=data.challenge_token, code=data.otp_code, ip_address=client_ip(request),
-                    user_agent=user_agent(request)))
+                result = await complete(
+                    SecondStepCommand(
+                        realm=REALM,
+                        challenge=data.challenge_token,
+                        code=data.otp_code,
+                        ip_address=client_ip(request),
+                        user_agent=user_agent(request),
+                    )
+                )
         else:
             assert data.email is not None and data.password is not None
-            result = await log_in(LogInCommand(realm=REALM, identifier=data.email, password=data.password,
-                                               ip_address=client_ip(request), user_agent=user_agent(request)))
+            result = await log_in(
+                LogInCommand(
+                    realm=REALM,
+                    identifier=data.email,
+                    password=data.password,
+                    ip_address=client_ip(request),
+                    user_agent=user_agent(request),
+                )
+            )
         if isinstance(result, TwoFactorChallenge):
             return schemas.two_factor_required(result)
         return schemas.login_response(result, await queries.municipality(result.user.municipality_id))
 
     @post("/token/refresh/", status_code=HTTP_200_OK, security=[])
-    async def refresh(self, data: schemas.RefreshBody, use_case: FromDishka[RefreshTokens]
-                      ) -> schemas.RefreshResponse:
+    async def refresh(
+        self, data: JSONBody[schemas.RefreshBody], use_case: FromDishka[RefreshTokens]
+    ) -> schemas.RefreshResponse:
         return schemas.refreshed(await use_case(REALM, data.refresh_token))
 
     @post("/logout/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED)
-    async def logout(self, request: Request[Any, Any, Any], principal: Principal, use_case: FromDishka[LogOut]
-                     ) -> schemas.Message:
+    async def logout(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], use_case: FromDishka[LogOut]
+    ) -> schemas.Message:
         """Closes the session of the bearer token. A `refresh_token` in the body, if any, must be the caller's
         and its session is closed too."""
         fields, _ = await read_body_and_files(request, file_fields=())
@@ -112,47 +151,79 @@ class AuthController(Controller):
         return schemas.Message(message="Déconnexion réussie")
 
     @post("/email/verify/send/", status_code=HTTP_200_OK, security=[])
-    async def send_email_code(self, request: Request[Any, Any, Any], data: schemas.EmailBody,
-                              use_case: FromDishka[SendEmailVerification]) -> schemas.CodeSent:
+    async def send_email_code(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.EmailBody],
+        use_case: FromDishka[SendEmailVerification],
+    ) -> schemas.CodeSent:
         await use_case(REALM, data.email, client_ip(request))
         return schemas.CodeSent(message="Code OTP envoyé par email", expires_in=use_case.expires_in)
 
     @post("/email/verify/confirm/", status_code=HTTP_200_OK, security=[])
-    async def confirm_email(self, request: Request[Any, Any, Any], data: schemas.ConfirmEmailBody,
-                            use_case: FromDishka[ConfirmEmail]) -> schemas.EmailVerified:
+    async def confirm_email(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.ConfirmEmailBody],
+        use_case: FromDishka[ConfirmEmail],
+    ) -> schemas.EmailVerified:
         user = await use_case(REALM, data.email, data.otp_code, client_ip(request))
         return schemas.EmailVerified(message="Email vérifié avec succès", is_verified=user.email_verified)
 
     @post("/password/forgot/", status_code=HTTP_200_OK, security=[])
-    async def forgot_password(self, request: Request[Any, Any, Any], data: schemas.EmailBody,
-                              use_case: FromDishka[RequestPasswordReset]) -> schemas.Message:
+    async def forgot_password(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.EmailBody],
+        use_case: FromDishka[RequestPasswordReset],
+    ) -> schemas.Message:
         await use_case(REALM, data.email, client_ip(request))
         return schemas.Message(message="Email de réinitialisation envoyé")
 
     @post("/password/reset/", status_code=HTTP_200_OK, security=[])
-    async def reset_password(self, data: schemas.ResetPasswordBody, use_case: FromDishka[ResetPassword]
-                             ) -> schemas.Message:
-        await use_case(ResetPasswordCommand(
-            realm=REALM, token=data.token, new_password=data.password, confirm_password=data.password_confirm,
-            new_field="password", confirm_field="password_confirm",
-        ))
+    async def reset_password(
+        self, data: JSONBody[schemas.ResetPasswordBody], use_case: FromDishka[ResetPassword]
+    ) -> schemas.Message:
+        await use_case(
+            ResetPasswordCommand(
+                realm=REALM,
+                token=data.token,
+                new_password=data.password,
+                confirm_password=data.password_confirm,
+                new_field="password",
+                confirm_field="password_confirm",
+            )
+        )
         return schemas.Message(message="Mot de passe réinitialisé avec succès")
 
     @get("/profile/", dependencies=AUTHENTICATED)
-    async def profile(self, principal: Principal, queries: FromDishka[IdentityQueries]) -> schemas.Profile:
+    async def profile(
+        self, principal: NamedDependency[Principal], queries: FromDishka[IdentityQueries]
+    ) -> schemas.Profile:
         assert principal.user.id is not None
         view = await queries.profile(principal.user.id)
         return schemas.profile(view.user, view.municipality)
 
     @put("/profile/", dependencies=AUTHENTICATED)
-    async def update_profile(self, request: Request[Any, Any, Any], principal: Principal,
-                             use_case: FromDishka[UpdateProfile]) -> schemas.ProfileUpdated:
+    async def update_profile(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        use_case: FromDishka[UpdateProfile],
+    ) -> schemas.ProfileUpdated:
         """multipart/form-data (first_name, last_name, phone, avatar) or the same fields as JSON."""
         fields, files = await read_body_and_files(request, file_fields=("avatar",))
         body = convert(fields, schemas.ProfileBody)
         assert principal.user.id is not None
-        user = await use_case(principal.user.id, ProfileChanges(
-            first_name=body.first_name, last_name=body.last_name, phone=body.phone, photo=files.get("avatar"),
-            phone_field="phone", photo_field="avatar",
-        ))
+        user = await use_case(
+            principal.user.id,
+            ProfileChanges(
+                first_name=body.first_name,
+                last_name=body.last_name,
+                phone=body.phone,
+                photo=files.get("avatar"),
+                phone_field="phone",
+                photo_field="avatar",
+            ),
+        )
         return schemas.profile_updated(user)

@@ -12,6 +12,8 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from application.identity.queries import IdentityQueries
@@ -46,16 +48,27 @@ def user_agent(request: Request[Any, Any, Any]) -> str | None:
     return request.headers.get("user-agent")
 
 
-async def social_login(provider: SocialProvider, request: Request[Any, Any, Any], data: schemas.SocialLoginBody,
-                       use_case: SocialLogin) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
+async def social_login(
+    provider: SocialProvider,
+    request: Request[Any, Any, Any],
+    data: JSONBody[schemas.SocialLoginBody],
+    use_case: SocialLogin,
+) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
     with token_in_body_is_bad_input():
-        result = await use_case(SocialLoginCommand(
-            realm=REALM, provider=provider, token=data.access_token, ip_address=client_ip(request),
-            user_agent=user_agent(request)))
+        result = await use_case(
+            SocialLoginCommand(
+                realm=REALM,
+                provider=provider,
+                token=data.access_token,
+                ip_address=client_ip(request),
+                user_agent=user_agent(request),
+            )
+        )
     if isinstance(result, TwoFactorChallenge):
         return two_factor_required(result)
-    return schemas.SocialLoginResponse(access=result.access, refresh=result.refresh,
-                                       user=schemas.social_user(result.user))
+    return schemas.SocialLoginResponse(
+        access=result.access, refresh=result.refresh, user=schemas.social_user(result.user)
+    )
 
 
 class AuthController(Controller):
@@ -63,45 +76,66 @@ class AuthController(Controller):
     tags = ("auth",)
 
     @post("/google/", status_code=HTTP_200_OK, security=[])
-    async def google(self, request: Request[Any, Any, Any], data: schemas.SocialLoginBody,
-                     use_case: FromDishka[SocialLogin]
-                     ) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
+    async def google(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.SocialLoginBody],
+        use_case: FromDishka[SocialLogin],
+    ) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
         return await social_login(SocialProvider.GOOGLE, request, data, use_case)
 
     @post("/facebook/", status_code=HTTP_200_OK, security=[])
-    async def facebook(self, request: Request[Any, Any, Any], data: schemas.SocialLoginBody,
-                       use_case: FromDishka[SocialLogin]
-                       ) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
+    async def facebook(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.SocialLoginBody],
+        use_case: FromDishka[SocialLogin],
+    ) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
         return await social_login(SocialProvider.FACEBOOK, request, data, use_case)
 
     @get("/social-accounts/", dependencies=AUTHENTICATED)
-    async def social_accounts(self, principal: Principal, queries: FromDishka[IdentityQueries]
-                              ) -> list[schemas.SocialAccountOut]:
+    async def social_accounts(
+        self, principal: NamedDependency[Principal], queries: FromDishka[IdentityQueries]
+    ) -> list[schemas.SocialAccountOut]:
         assert principal.user.id is not None
         return [schemas.social_account(a) for a in await queries.social_accounts(principal.user.id)]
 
     @post("/social-accounts/{provider:str}/disconnect/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED)
-    async def disconnect(self, provider: str, principal: Principal, use_case: FromDishka[DisconnectSocialAccount]
-                         ) -> schemas.Message:
+    async def disconnect(
+        self,
+        provider: FromPath[str],
+        principal: NamedDependency[Principal],
+        use_case: FromDishka[DisconnectSocialAccount],
+    ) -> schemas.Message:
         assert principal.user.id is not None
         await use_case(principal.user.id, SocialProvider.parse(provider))
         return schemas.Message(message="Compte social déconnecté avec succès.")
 
     @post("/2fa/setup/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED)
-    async def two_factor_setup(self, data: schemas.TwoFactorSetupBody, principal: Principal,
-                               use_case: FromDishka[SetUpTwoFactor]) -> schemas.TwoFactorSetupOut:
+    async def two_factor_setup(
+        self,
+        data: JSONBody[schemas.TwoFactorSetupBody],
+        principal: NamedDependency[Principal],
+        use_case: FromDishka[SetUpTwoFactor],
+    ) -> schemas.TwoFactorSetupOut:
         assert principal.user.id is not None
         setup = await use_case(principal.user.id, data.method)
         return schemas.TwoFactorSetupOut(
             message="Configuration 2FA initiée. Veuillez vérifier votre téléphone/email ou scanner le QR code.",
-            qr_code_url=setup.qr_data_uri, secret_key=setup.secret, backup_codes=setup.backup_codes,
+            qr_code_url=setup.qr_data_uri,
+            secret_key=setup.secret,
+            backup_codes=setup.backup_codes,
             method=str(setup.method),
         )
 
     @post("/2fa/verify/", status_code=HTTP_200_OK)
-    async def two_factor_verify(self, request: Request[Any, Any, Any], data: schemas.TwoFactorVerifyBody,
-                                confirm: FromDishka[ConfirmTwoFactor], complete: FromDishka[CompleteLogin]
-                                ) -> schemas.Message | schemas.TwoFactorLoggedIn:
+    async def two_factor_verify(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.TwoFactorVerifyBody],
+        confirm: FromDishka[ConfirmTwoFactor],
+        complete: FromDishka[CompleteLogin],
+    ) -> schemas.Message | schemas.TwoFactorLoggedIn:
         """With "challenge": the second step of a login (no bearer). Without: confirms the bearer's setup."""
         if data.challenge is None:
             principal = await principal_for(request, REALM)
@@ -109,32 +143,50 @@ class AuthController(Controller):
             await confirm(principal.user.id, data.code)
             return schemas.Message(message=VERIFIED)
         with token_in_body_is_bad_input():
-            tokens = await complete(SecondStepCommand(
-                realm=REALM, challenge=data.challenge, code=data.code, ip_address=client_ip(request),
-                user_agent=user_agent(request)))
+            tokens = await complete(
+                SecondStepCommand(
+                    realm=REALM,
+                    challenge=data.challenge,
+                    code=data.code,
+                    ip_address=client_ip(request),
+                    user_agent=user_agent(request),
+                )
+            )
         return schemas.TwoFactorLoggedIn(message=VERIFIED, access=tokens.access, refresh=tokens.refresh)
 
     @post("/password-reset/", status_code=HTTP_200_OK, security=[])
-    async def password_reset(self, request: Request[Any, Any, Any], data: schemas.PasswordResetBody,
-                             use_case: FromDishka[RequestPasswordReset]) -> schemas.Message:
+    async def password_reset(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.PasswordResetBody],
+        use_case: FromDishka[RequestPasswordReset],
+    ) -> schemas.Message:
         await use_case(REALM, data.email, client_ip(request))
         return schemas.Message(message="Si l'email est enregistré, un lien de réinitialisation a été envoyé.")
 
     @post("/password-reset/confirm/", status_code=HTTP_200_OK, security=[])
-    async def password_reset_confirm(self, data: schemas.PasswordResetConfirmBody,
-                                     use_case: FromDishka[ResetPassword]) -> schemas.Message:
-        await use_case(ResetPasswordCommand(
-            realm=REALM, token=data.token, new_password=data.new_password, confirm_password=data.confirm_password,
-            new_field="new_password", confirm_field="confirm_password",
-        ))
+    async def password_reset_confirm(
+        self, data: JSONBody[schemas.PasswordResetConfirmBody], use_case: FromDishka[ResetPassword]
+    ) -> schemas.Message:
+        await use_case(
+            ResetPasswordCommand(
+                realm=REALM,
+                token=data.token,
+                new_password=data.new_password,
+                confirm_password=data.confirm_password,
+                new_field="new_password",
+                confirm_field="confirm_password",
+            )
+        )
         return schemas.Message(message="Votre mot de passe a été réinitialisé avec succès.")
 
     @get("/login-attempts/", dependencies=AUTHENTICATED)
-    async def login_attempts(self, principal: Principal, queries: FromDishka[IdentityQueries]
-                             ) -> list[schemas.LoginAttemptOut]:
+    async def login_attempts(
+        self, principal: NamedDependency[Principal], queries: FromDishka[IdentityQueries]
+    ) -> list[schemas.LoginAttemptOut]:
         assert principal.user.id is not None
         return [schemas.login_attempt(a) for a in await queries.login_attempts(principal.user.id)]
 
     @get("/status/", dependencies=AUTHENTICATED)
-    async def status(self, principal: Principal) -> schemas.AuthStatus:
+    async def status(self, principal: NamedDependency[Principal]) -> schemas.AuthStatus:
         return schemas.auth_status(principal.user)
