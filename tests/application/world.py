@@ -76,10 +76,11 @@ class World:
         self.refresh = s.RefreshTokens(self.codec, self.sessions, self.users, self.issuer, u, cl)
         self.logout = s.LogOut(self.codec, self.sessions, u, cl)
         self.change_password = s.ChangePassword(self.users, self.hasher, self.sessions, self.issuer, u, cl, cfg)
-        self.request_reset = s.RequestPasswordReset(self.users, self.codes, self.outbox, self.throttle, u, cfg)
+        self.recipients = s.EmailRecipients(self.users, self.throttle, cfg)
+        self.request_reset = s.RequestPasswordReset(self.recipients, self.codes, self.outbox, u, cfg)
         self.reset_password = s.ResetPassword(self.users, self.codes, self.hasher, self.sessions, u, cl, cfg)
         self.update_profile = s.UpdateProfile(self.users, self.phones, self.storage, u)
-        self.send_verification = s.SendEmailVerification(self.users, self.codes, self.outbox, self.throttle, u, cfg)
+        self.send_verification = s.SendEmailVerification(self.recipients, self.codes, self.outbox, u, cfg)
         self.confirm_email = s.ConfirmEmail(self.users, self.codes, self.throttle, u)
         self.setup_2fa = s.SetUpTwoFactor(self.users, self.second_factor, self.totp, SegnoQrRenderer(),
                                           self.digest, u, cfg)

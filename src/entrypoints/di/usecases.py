@@ -16,7 +16,8 @@ class UseCaseProvider(Provider):
     scope = Scope.REQUEST
 
     identity_use_cases = provide_all(
-        identity.OneTimeCodes, identity.SessionIssuer, identity.LoginJournal, identity.ChallengeTokens,
+        identity.OneTimeCodes, identity.EmailRecipients, identity.SessionIssuer, identity.LoginJournal,
+        identity.ChallengeTokens,
         identity.SecondFactor, identity.Authenticate, identity.RefreshTokens, identity.LogOut,
         identity.RegisterUser, identity.LogIn, identity.CompleteLogin, identity.ChangePassword,
         identity.RequestPasswordReset, identity.ResetPassword, identity.UpdateProfile,

@@ -10,6 +10,7 @@ from application.identity.services.passwords import (
     ResetPasswordCommand,
 )
 from application.identity.services.profile import ConfirmEmail, ProfileChanges, SendEmailVerification, UpdateProfile
+from application.identity.services.recipients import EmailRecipients
 from application.identity.services.registration import RegisterCommand, RegisterUser
 from application.identity.services.sessions import (
     Authenticate,
@@ -31,7 +32,8 @@ from application.identity.services.two_factor import (
 
 __all__ = [
     "Authenticate", "ChallengeTokens", "ChangePassword", "ChangePasswordCommand", "CompleteLogin",
-    "ConfirmEmail", "ConfirmTwoFactor", "DisconnectSocialAccount", "IssuedTokens", "LogIn", "LogInCommand",
+    "ConfirmEmail", "ConfirmTwoFactor", "DisconnectSocialAccount", "EmailRecipients", "IssuedTokens", "LogIn",
+    "LogInCommand",
     "LogOut", "LoginJournal", "OneTimeCodes", "Principal", "ProfileChanges", "RefreshTokens", "RegisterCommand",
     "RegisterUser", "RequestPasswordReset", "ResetPassword", "ResetPasswordCommand", "SecondFactor",
     "SecondStepCommand", "SendEmailVerification", "SessionIssuer", "SetUpTwoFactor", "SocialLogin",

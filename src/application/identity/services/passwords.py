@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from application.identity import messages
 from application.identity.config import IdentityConfig
 from application.identity.ports import PasswordHasher, RefreshSessionRepository, UserRepository
 from application.identity.services.codes import OneTimeCodes
+from application.identity.services.recipients import EmailRecipients
 from application.identity.services.registration import FieldErrors
 from application.identity.services.sessions import IssuedTokens, SessionIssuer
 from application.shared.email import queue_email
-from application.shared.ports import Clock, Outbox, Throttle, UnitOfWork
+from application.shared.ports import Clock, Outbox, UnitOfWork
 from domain.identity.errors import InvalidCode
 from domain.identity.model import CodePurpose, Realm, User
-from domain.identity.policies import email_problem, normalize_email
 from domain.shared.errors import NotFound
 
 
@@ -77,32 +78,24 @@ class ChangePassword:
 class RequestPasswordReset:
     """Always answers the same way, so the caller never learns whether the email has an account."""
 
-    def __init__(self, users: UserRepository, codes: OneTimeCodes, outbox: Outbox, throttle: Throttle,
-                 uow: UnitOfWork, config: IdentityConfig) -> None:
-        self._users = users
+    def __init__(self, recipients: EmailRecipients, codes: OneTimeCodes, outbox: Outbox, uow: UnitOfWork,
+                 config: IdentityConfig) -> None:
+        self._recipients = recipients
         self._codes = codes
         self._outbox = outbox
-        self._throttle = throttle
         self._uow = uow
         self._config = config
 
     async def __call__(self, realm: Realm, email: str, ip_address: str | None) -> None:
-        email = normalize_email(email)
-        problem = email_problem(email)
-        if problem:
-            raise FieldErrors.single("email", problem)
-        await self._throttle.hit(f"reset:{realm}:ip:{ip_address}", limit=20, window_seconds=3600)
-        await self._throttle.hit(f"reset:{realm}:email:{email}", limit=self._config.email_limit_per_hour,
-                                 window_seconds=3600)
-        user = await self._users.by_email(realm, email)
-        if user is None or user.id is None or not user.is_active:
+        user = await self._recipients.find(realm, email, ip_address, purpose="reset")
+        if user is None or user.id is None:
             return
         policy = self._config.password_reset
         token = await self._codes.issue_token(user.id, CodePurpose.PASSWORD_RESET, policy)
         link = self._config.reset_links[realm].replace("{token}", token)
         minutes = int(policy.ttl.total_seconds() // 60)
         queue_email(self._outbox, messages.password_reset(user, link, token, minutes),
-                    key=f"reset:{user.id}:{token[:12]}")
+                    key=f"reset:{user.id}:{uuid.uuid4().hex}")
         await self._uow.commit()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ from application.identity import messages
 from application.identity.config import IdentityConfig
 from application.identity.ports import PhoneNumbers, UserRepository
 from application.identity.services.codes import OneTimeCodes
+from application.identity.services.recipients import EmailRecipients
 from application.identity.services.registration import FieldErrors
 from application.shared.email import queue_email
 from application.shared.ports import FileStorage, Outbox, Throttle, UnitOfWork, Upload
@@ -100,12 +102,11 @@ class UpdateProfile:
 class SendEmailVerification:
     """Emails a 6-digit code. The answer never tells whether the address has an account."""
 
-    def __init__(self, users: UserRepository, codes: OneTimeCodes, outbox: Outbox, throttle: Throttle,
-                 uow: UnitOfWork, config: IdentityConfig) -> None:
-        self._users = users
+    def __init__(self, recipients: EmailRecipients, codes: OneTimeCodes, outbox: Outbox, uow: UnitOfWork,
+                 config: IdentityConfig) -> None:
+        self._recipients = recipients
         self._codes = codes
         self._outbox = outbox
-        self._throttle = throttle
         self._uow = uow
         self._config = config
 
@@ -114,21 +115,14 @@ class SendEmailVerification:
         return int(self._config.email_verification.ttl.total_seconds())
 
     async def __call__(self, realm: Realm, email: str, ip_address: str | None) -> None:
-        email = normalize_email(email)
-        problem = email_problem(email)
-        if problem:
-            raise FieldErrors.single("email", problem)
-        await self._throttle.hit(f"verify:{realm}:ip:{ip_address}", limit=20, window_seconds=3600)
-        await self._throttle.hit(f"verify:{realm}:email:{email}", limit=self._config.email_limit_per_hour,
-                                 window_seconds=3600)
-        user = await self._users.by_email(realm, email)
+        user = await self._recipients.find(realm, email, ip_address, purpose="verify")
         if user is None or user.id is None or user.email_verified:
             return
         policy = self._config.email_verification
         code = await self._codes.issue_digits(user.id, CodePurpose.EMAIL_VERIFICATION, policy)
         minutes = int(policy.ttl.total_seconds() // 60)
-        queue_email(self._outbox, messages.one_time_code(realm, email, code, minutes, "de vérification d'email"),
-                    key=f"verify:{user.id}:{code}:{policy.ttl}")
+        queue_email(self._outbox, messages.one_time_code(realm, user.email, code, minutes, "de vérification d'email"),
+                    key=f"verify:{user.id}:{uuid.uuid4().hex}")
         await self._uow.commit()
 
 
