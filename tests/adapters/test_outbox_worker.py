@@ -261,3 +261,32 @@ async def test_a_second_claim_of_a_key_waits_for_the_first_and_then_skips(databa
         assert await waiting is False
         assert await SqlJobJournal(second).is_done("job:1")
     await engine.dispose()
+
+
+async def test_a_dispatched_message_keeps_no_payload(database_url: str, clean_database: None) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from adapters.sql.database import make_engine, make_sessionmaker
+    from adapters.sql.tables import outbox
+    from adapters.sql.uow import SqlOutbox, SqlOutboxStore
+    from application.shared.ports import OutboxMessage
+
+    class Now:
+        def now(self) -> datetime:
+            return datetime.now(UTC)
+
+    engine = make_engine(database_url)
+    async with make_sessionmaker(engine)() as session:
+        writer = SqlOutbox(session, Now())
+        writer.add(OutboxMessage(topic="notify_send_email", payload={"text": "code 123456"}, key="k-secret"))
+        await writer.flush()
+        store = SqlOutboxStore(session)
+        claimed = await store.claim_batch(10)
+        assert [m.payload for m in claimed] == [{"text": "code 123456"}]
+        await store.mark_dispatched([m.id for m in claimed], datetime.now(UTC))
+        await session.commit()
+        rows = (await session.execute(select(outbox.c.payload, outbox.c.dispatched_at))).all()
+    await engine.dispose()
+    assert [(r.payload, r.dispatched_at is not None) for r in rows] == [({}, True)]

@@ -6,7 +6,7 @@ import copy
 import itertools
 import uuid
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -77,7 +77,9 @@ class MemoryOutboxStore:
 
     async def mark_dispatched(self, ids: list[str], at: datetime) -> None:
         wanted = set(ids)
-        self._store.outbox = [(i, m, at if i in wanted else sent) for i, m, sent in self._store.outbox]
+        self._store.outbox = [
+            (i, replace(m, payload={}), at) if i in wanted else (i, m, sent) for i, m, sent in self._store.outbox
+        ]
 
 
 class MemoryThrottle:

@@ -61,7 +61,8 @@ class SqlOutboxStore:
         return [PendingMessage(id=r.id, topic=r.topic, payload=r.payload, key=r.key) for r in rows]
 
     async def mark_dispatched(self, ids: list[str], at: Any) -> None:
-        await self._session.execute(update(outbox).where(outbox.c.id.in_(ids)).values(dispatched_at=at))
+        """The payload is emptied once queued: emails carry one-time codes and reset links."""
+        await self._session.execute(update(outbox).where(outbox.c.id.in_(ids)).values(dispatched_at=at, payload={}))
 
 
 class SqlJobJournal:

@@ -49,7 +49,9 @@ class OutboxStore(Protocol):
 
     async def claim_batch(self, limit: int) -> list[PendingMessage]: ...
 
-    async def mark_dispatched(self, ids: list[str], at: datetime) -> None: ...
+    async def mark_dispatched(self, ids: list[str], at: datetime) -> None:
+        """Marks the messages queued and forgets their payloads (they may hold one-time codes)."""
+        ...
 
 
 class JobQueue(Protocol):
