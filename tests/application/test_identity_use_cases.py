@@ -375,6 +375,8 @@ async def test_totp_setup_then_login_needs_a_second_step() -> None:
     setup = await world.setup_2fa(user.id or 0, TwoFactorMethod.TOTP)
     assert setup.secret and setup.qr_data_uri and setup.qr_data_uri.startswith("data:image/png;base64,")
     assert len(setup.backup_codes) == 8
+    stored = await world.users.get(user.id or 0)
+    assert stored is not None and stored.totp_secret and setup.secret not in stored.totp_secret
     totp = pyotp.TOTP(setup.secret)
     with pytest.raises(InvalidCode):
         await world.confirm_2fa(user.id or 0, "000000" if totp.at(world.clock.now()) != "000000" else "111111")

@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.auth.jwt_codec import JwtTokenCodec
 from adapters.auth.phones import PhonenumbersNormalizer
-from adapters.auth.secrets import HmacSecretDigest
+from adapters.auth.secrets import FernetSecretBox, HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
 from adapters.memory import identity as repos
 from adapters.memory.ports import (
@@ -51,6 +51,7 @@ class World:
         self.hasher = QuickPasswordHasher()
         self.codec = JwtTokenCodec("application-test-secret-0123456789", self.clock)
         self.digest = HmacSecretDigest(b"digest-key")
+        self.box = FernetSecretBox("application-test-secret", purpose="totp")
         self.totp = PyotpTotp()
         self.throttle = MemoryThrottle(self.clock)
         self.emails = MemoryEmailSender()
@@ -65,7 +66,7 @@ class World:
         self.issuer = s.SessionIssuer(self.sessions, self.codec, cl, cfg.lifetimes)
         self.journal = s.LoginJournal(self.users, self.attempts, self.issuer, cl)
         self.challenges = s.ChallengeTokens(self.codec, cl, cfg)
-        self.second_factor = s.SecondFactor(self.codes, self.totp, self.digest, self.outbox, cl, cfg)
+        self.second_factor = s.SecondFactor(self.codes, self.totp, self.digest, self.box, self.outbox, cl, cfg)
         self.register = s.RegisterUser(self.users, self.municipalities, self.hasher, self.phones, self.outbox, u,
                                        cl, cfg)
         self.login = s.LogIn(self.users, self.hasher, self.journal, self.challenges, self.second_factor,
@@ -83,7 +84,7 @@ class World:
         self.send_verification = s.SendEmailVerification(self.recipients, self.codes, self.outbox, u, cfg)
         self.confirm_email = s.ConfirmEmail(self.users, self.codes, self.throttle, u)
         self.setup_2fa = s.SetUpTwoFactor(self.users, self.second_factor, self.totp, SegnoQrRenderer(),
-                                          self.digest, u, cfg)
+                                          self.digest, self.box, u, cfg)
         self.confirm_2fa = s.ConfirmTwoFactor(self.users, self.second_factor, u)
         self.social_login = s.SocialLogin(self.social, self.users, self.social_accounts, self.journal,
                                           self.challenges, self.second_factor, self.throttle, u, cl)

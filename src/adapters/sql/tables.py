@@ -71,7 +71,7 @@ users = Table(
     Column("is_active", Boolean, nullable=False, default=True),
     Column("two_factor_enabled", Boolean, nullable=False, default=False),
     Column("two_factor_method", str_enum(TwoFactorMethod, "two_factor_method")),
-    Column("totp_secret", String(64)),
+    Column("totp_secret", String(255)),
     Column("totp_last_step", BigInteger),
     Column("backup_code_hashes", ARRAY(String(64)), nullable=False, default=list),
     Column("failed_logins", Integer, nullable=False, default=0),

@@ -156,6 +156,14 @@ class Totp(Protocol):
         ...
 
 
+class SecretBox(Protocol):
+    """Encrypts secrets the server must read back later (TOTP seeds), so a database dump does not reveal them."""
+
+    def seal(self, plain: str) -> str: ...
+
+    def open(self, sealed: str) -> str: ...
+
+
 class QrRenderer(Protocol):
     def png_data_uri(self, text: str) -> str: ...
 

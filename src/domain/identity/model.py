@@ -80,7 +80,7 @@ class User:
     is_active: bool = True
     two_factor_enabled: bool = False
     two_factor_method: TwoFactorMethod | None = None
-    totp_secret: str | None = None
+    totp_secret: str | None = None  # sealed (encrypted) by the application, never the plain seed
     totp_last_step: int | None = None
     backup_code_hashes: list[str] = field(default_factory=list)
     failed_logins: int = 0

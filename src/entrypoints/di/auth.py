@@ -9,7 +9,7 @@ from dishka import Provider, Scope, from_context, provide
 from adapters.auth.argon2_hasher import Argon2PasswordHasher
 from adapters.auth.jwt_codec import JwtTokenCodec
 from adapters.auth.phones import PhonenumbersNormalizer
-from adapters.auth.secrets import HmacSecretDigest
+from adapters.auth.secrets import FernetSecretBox, HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
 from adapters.clock import SystemClock
 from adapters.memory.store import MemoryThrottle
@@ -21,6 +21,7 @@ from application.identity.ports import (
     PasswordHasher,
     PhoneNumbers,
     QrRenderer,
+    SecretBox,
     SecretDigest,
     SocialTokenVerifier,
     TokenCodec,
@@ -66,6 +67,10 @@ class IdentityProvider(Provider):
     @provide
     def digest(self, settings: Settings) -> SecretDigest:
         return HmacSecretDigest(("digest:" + settings.secret_key).encode())
+
+    @provide
+    def box(self, settings: Settings) -> SecretBox:
+        return FernetSecretBox(settings.secret_key, purpose="totp")
 
     @provide
     def totp(self) -> Totp:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pyotp
 
+from application.identity.ports import SecretBox
 from tests.http.conftest import Api
 from tests.http.mairie.helpers import API, account, bearer, error, login, mayor, spotvibe_token, user_in_db
 
@@ -95,7 +96,8 @@ async def test_confirm_before_enable_and_enable_twice_are_refused(api: Api) -> N
 
     error(twice, 400, "BAD_REQUEST")
     stored = await user_in_db(api, "maire@paris1.fr")
-    assert stored is not None and stored.totp_secret == setup["secret"]
+    assert stored is not None and stored.totp_secret is not None and stored.totp_secret != setup["secret"]
+    assert (await api.container.get(SecretBox)).open(stored.totp_secret) == setup["secret"]
 
 
 async def test_settings_2fa_needs_a_mairie_access_token(api: Api) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pyotp
 import pytest
 
+from application.identity.ports import SecretBox
 from tests.http.conftest import Api
 from tests.http.spotvibe.helpers import account, bearer, error, last_code, login, user_in_db
 
@@ -142,7 +143,8 @@ async def test_setup_when_already_on_is_400_and_keeps_the_secret(api: Api) -> No
     error(await api.client.post(SETUP, json={"method": "EMAIL"}, headers=bearer(pair["access"])), 400)
     after = await user_in_db(api, "awa@example.com")
     assert before is not None and after is not None
-    assert after.totp_secret == before.totp_secret == answer["secret_key"]
+    assert after.totp_secret == before.totp_secret and after.totp_secret is not None
+    assert (await api.container.get(SecretBox)).open(after.totp_secret) == answer["secret_key"]
     assert after.two_factor_method == before.two_factor_method and after.backup_code_hashes == before.backup_code_hashes
 
 

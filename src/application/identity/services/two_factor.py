@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from application.identity import messages
 from application.identity.config import APP_NAMES, IdentityConfig
-from application.identity.ports import QrRenderer, SecretDigest, TokenClaims, TokenCodec, Totp, UserRepository
+from application.identity.ports import (
+    QrRenderer,
+    SecretBox,
+    SecretDigest,
+    TokenClaims,
+    TokenCodec,
+    Totp,
+    UserRepository,
+)
 from application.identity.services.codes import OneTimeCodes
 from application.identity.services.sessions import CHALLENGE
 from application.shared.email import queue_email, queue_sms
@@ -38,11 +46,12 @@ class TwoFactorSetup:
 class SecondFactor:
     """Sends codes for the EMAIL and SMS methods and checks any kind of second-factor code."""
 
-    def __init__(self, codes: OneTimeCodes, totp: Totp, digest: SecretDigest, outbox: Outbox, clock: Clock,
-                 config: IdentityConfig) -> None:
+    def __init__(self, codes: OneTimeCodes, totp: Totp, digest: SecretDigest, box: SecretBox, outbox: Outbox,
+                 clock: Clock, config: IdentityConfig) -> None:
         self._codes = codes
         self._totp = totp
         self._digest = digest
+        self._box = box
         self._outbox = outbox
         self._clock = clock
         self._config = config
@@ -71,7 +80,7 @@ class SecondFactor:
             return
         if user.two_factor_method is TwoFactorMethod.TOTP:
             assert user.totp_secret is not None
-            step = self._totp.matching_step(user.totp_secret, code, self._clock.now())
+            step = self._totp.matching_step(self._box.open(user.totp_secret), code, self._clock.now())
             if step is None or not user.accept_totp_step(step):
                 raise InvalidCode.on_field("code", "Code invalide ou expiré")
             return
@@ -80,12 +89,13 @@ class SecondFactor:
 
 class SetUpTwoFactor:
     def __init__(self, users: UserRepository, second_factor: SecondFactor, totp: Totp, qr: QrRenderer,
-                 digest: SecretDigest, uow: UnitOfWork, config: IdentityConfig) -> None:
+                 digest: SecretDigest, box: SecretBox, uow: UnitOfWork, config: IdentityConfig) -> None:
         self._users = users
         self._second_factor = second_factor
         self._totp = totp
         self._qr = qr
         self._digest = digest
+        self._box = box
         self._uow = uow
         self._config = config
 
@@ -97,7 +107,7 @@ class SetUpTwoFactor:
         hashes = [self._digest.digest(code) for code in backup_codes]
         if method is TwoFactorMethod.TOTP:
             secret = self._totp.new_secret()
-            user.begin_two_factor(method, totp_secret=secret, backup_code_hashes=hashes)
+            user.begin_two_factor(method, totp_secret=self._box.seal(secret), backup_code_hashes=hashes)
             uri = self._totp.provisioning_uri(secret, account=user.email, issuer=APP_NAMES[user.realm])
             await self._users.save(user)
             await self._uow.commit()
