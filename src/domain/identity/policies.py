@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from domain.identity.model import Realm
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 USERNAME_PATTERN = re.compile(r"^[\w.@+-]{3,150}$")
 
 MAIRIE_ROLES = frozenset({"mayor", "admin", "moderator", "citizen"})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import DBAPIError
 
 from domain.identity.errors import AccountLocked
 from domain.shared.errors import (
@@ -64,6 +65,8 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
         details = _validation_details(exc.extra)
         return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID if details else str(exc.detail),
                          details)
+    if _is_unstorable_text(exc):
+        return ErrorInfo(400, "BAD_REQUEST", "Caractères non autorisés dans la requête")
     if isinstance(exc, HTTPException):
         status = exc.status_code
         message = exc.detail if exc.detail and exc.detail != _default_phrase(status) else MESSAGES.get(status, "Erreur")
@@ -72,6 +75,19 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
         return ErrorInfo(status, CODES.get(status, "ERROR"), message, headers=dict(exc.headers or {}))
     log.exception("unhandled error", exc_info=exc)
     return ErrorInfo(500, "INTERNAL_ERROR", MESSAGES[500])
+
+
+# PostgreSQL refuses NUL and invalid characters in text (SQLSTATE class 22: 22021, 22P05); text with lone
+# surrogates cannot even be encoded. Both come from what a client sent, so they are its error, not ours.
+UNSTORABLE_TEXT = {"22021", "22P05"}
+
+
+def _is_unstorable_text(exc: Exception) -> bool:
+    if isinstance(exc, UnicodeEncodeError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT
+    return False
 
 
 def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:

@@ -135,6 +135,9 @@ class ConfirmEmail:
 
     async def __call__(self, realm: Realm, email: str, code: str, ip_address: str | None) -> User:
         email = normalize_email(email)
+        problem = email_problem(email)
+        if problem:
+            raise FieldErrors.single("email", problem)
         await self._throttle.hit(f"verify-confirm:{realm}:ip:{ip_address}", limit=30, window_seconds=600)
         found = await self._users.by_email(realm, email)
         if found is None or found.id is None:
