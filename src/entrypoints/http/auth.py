@@ -43,3 +43,7 @@ def optional_principal_dependency(realm: Realm) -> Provide:
 
 def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+def user_agent(request: Request) -> str | None:
+    return request.headers.get("user-agent")

@@ -38,7 +38,7 @@ from application.identity.services import (
     SecondStepCommand,
 )
 from domain.identity.model import Realm
-from entrypoints.http.auth import client_ip, principal_dependency
+from entrypoints.http.auth import client_ip, principal_dependency, user_agent
 from entrypoints.http.faces.eebc import schemas
 
 REALM = Realm.EEBC
@@ -57,7 +57,7 @@ class AuthController(Controller):
         complete: FromDishka[CompleteLogin],
     ) -> schemas.LoginOk | schemas.TwoFactorOk:
         data.check()
-        ip, agent = client_ip(request), request.headers.get("user-agent")
+        ip, agent = client_ip(request), user_agent(request)
         if data.is_second_step:
             assert data.challenge is not None and data.code is not None
             tokens = await complete(

@@ -45,17 +45,13 @@ from application.identity.services import (
     UpdateProfile,
 )
 from domain.identity.model import Realm
-from entrypoints.http.auth import client_ip, optional_principal_dependency, principal_dependency
+from entrypoints.http.auth import client_ip, optional_principal_dependency, principal_dependency, user_agent
 from entrypoints.http.faces.mairie import schemas
 from entrypoints.http.faces.mairie.errors import field_renamed
 from entrypoints.http.uploads import convert, read_body_and_files
 
 REALM = Realm.MAIRIE
 AUTHENTICATED = {"principal": principal_dependency(REALM)}
-
-
-def user_agent(request: Request[Any, Any, Any]) -> str | None:
-    return request.headers.get("user-agent")
 
 
 class AuthController(Controller):

@@ -32,7 +32,7 @@ from application.identity.services import (
     TwoFactorChallenge,
 )
 from domain.identity.model import SocialProvider
-from entrypoints.http.auth import client_ip, principal_dependency, principal_for
+from entrypoints.http.auth import client_ip, principal_dependency, principal_for, user_agent
 from entrypoints.http.faces.spotvibe import schemas
 from entrypoints.http.faces.spotvibe.controllers.users import (
     REALM,
@@ -42,10 +42,6 @@ from entrypoints.http.faces.spotvibe.controllers.users import (
 
 AUTHENTICATED = {"principal": principal_dependency(REALM)}
 VERIFIED = "Vérification 2FA réussie."
-
-
-def user_agent(request: Request[Any, Any, Any]) -> str | None:
-    return request.headers.get("user-agent")
 
 
 async def social_login(

@@ -30,7 +30,7 @@ from application.identity.services import (
 from domain.identity.errors import InvalidToken
 from domain.identity.model import Realm
 from domain.shared.errors import InvalidInput
-from entrypoints.http.auth import client_ip, principal_dependency
+from entrypoints.http.auth import client_ip, principal_dependency, user_agent
 from entrypoints.http.faces.spotvibe import schemas
 from entrypoints.http.uploads import convert, read_body_and_files
 
@@ -98,7 +98,7 @@ class UsersController(Controller):
                 identifier=data.email,
                 password=data.password,
                 ip_address=client_ip(request),
-                user_agent=request.headers.get("user-agent"),
+                user_agent=user_agent(request),
             )
         )
         return login_answer(result)
