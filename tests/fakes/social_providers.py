@@ -20,6 +20,7 @@ import secrets
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,7 +61,7 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class FakeHttpServer:
+class FakeHttpServer(ABC):
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self._delay = 0.0
@@ -120,8 +121,9 @@ class FakeHttpServer:
     def last(self, path: str) -> Recorded:
         return next(request for request in reversed(self.requests) if request.path == path)
 
+    @abstractmethod
     def route(self, path: str, query: Mapping[str, str]) -> Reply:
-        raise NotImplementedError
+        """The provider's answer to one GET."""
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
