@@ -152,21 +152,25 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from application.identity.services import RegisterCommand
+    from domain.identity.model import Realm
     from domain.shared.errors import DomainError
     from entrypoints.bootstrap import database
-    from entrypoints.users import UserSpec, create_user, describe_error
+    from entrypoints.users import create_user, describe_error
 
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         print("error: no password on stdin (give it on the first line)", file=sys.stderr)
         return 1
-    spec = UserSpec(realm=args.realm, email=args.email, password=password, role=args.role, username=args.username,
-                    site=args.site, municipality=args.municipality, municipality_name=args.municipality_name,
-                    first_name=args.first_name, last_name=args.last_name, phone=args.phone,
-                    must_change_password=args.must_change_password)
+    command = RegisterCommand(
+        realm=Realm(args.realm), email=args.email, password=password, role=args.role, username=args.username,
+        site_code=args.site, municipality_code=args.municipality, municipality_name=args.municipality_name,
+        first_name=args.first_name, last_name=args.last_name, phone=args.phone,
+        must_change_password=args.must_change_password, email_verified=True,
+    )
     with database(settings) as runtime:
         try:
-            user_id = asyncio.run(create_user(runtime, spec))
+            user_id = asyncio.run(create_user(runtime, command))
         except DomainError as error:
             print(describe_error(error), file=sys.stderr)
             return 1

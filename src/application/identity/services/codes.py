@@ -37,12 +37,13 @@ class OneTimeCodes:
                         created_at=now, expires_at=now + policy.ttl, max_attempts=policy.max_attempts)
         )
 
-    async def check_digits(self, user_id: int, purpose: CodePurpose, candidate: str) -> None:
+    async def check_digits(self, user_id: int, purpose: CodePurpose, candidate: str, *, field: str = "code"
+                           ) -> None:
         """Accepts the user's live code once. A wrong try is counted and committed before the error."""
         now = self._clock.now()
         code = await self._codes.latest_live(user_id, purpose, now)
         if code is None:
-            raise InvalidCode.on_field("code", "Code invalide ou expiré")
+            raise InvalidCode.on_field(field, "Code invalide ou expiré")
         tries = await self._codes.count_attempt(code.id)
         matches = hmac.compare_digest(code.digest, self._digest.digest(candidate.strip()))
         if matches and tries <= code.max_attempts and await self._codes.consume(code.id, now):
@@ -50,8 +51,8 @@ class OneTimeCodes:
         await self._uow.commit()
         left = max(0, code.max_attempts - tries)
         if left == 0:
-            raise TooManyAttempts.on_field("code", "Trop d'essais : demandez un nouveau code")
-        raise InvalidCode.on_field("code", f"Code incorrect ({left} essai(s) restant(s))")
+            raise TooManyAttempts.on_field(field, "Trop d'essais : demandez un nouveau code")
+        raise InvalidCode.on_field(field, f"Code incorrect ({left} essai(s) restant(s))")
 
     async def take_token(self, purpose: CodePurpose, token: str) -> OneTimeCode:
         """Finds a live token by its digest; the caller checks ownership, then calls `spend`."""

@@ -133,7 +133,8 @@ class ConfirmEmail:
         self._throttle = throttle
         self._uow = uow
 
-    async def __call__(self, realm: Realm, email: str, code: str, ip_address: str | None) -> User:
+    async def __call__(self, realm: Realm, email: str, code: str, ip_address: str | None, *,
+                       code_field: str = "code") -> User:
         email = normalize_email(email)
         problem = email_problem(email)
         if problem:
@@ -141,15 +142,12 @@ class ConfirmEmail:
         await self._throttle.hit(f"verify-confirm:{realm}:ip:{ip_address}", limit=30, window_seconds=600)
         found = await self._users.by_email(realm, email)
         if found is None or found.id is None:
-            raise InvalidCode.on_field("otp_code", "Code invalide ou expiré")
+            raise InvalidCode.on_field(code_field, "Code invalide ou expiré")
         user = await self._users.get_for_update(found.id)
         assert user is not None and user.id is not None
         if user.email_verified:
             return user
-        try:
-            await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code)
-        except InvalidCode as exc:
-            raise type(exc)(exc.message, details={"otp_code": exc.details.get("code", [exc.message])}) from None
+        await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code, field=code_field)
         user.email_verified = True
         await self._users.save(user)
         await self._uow.commit()

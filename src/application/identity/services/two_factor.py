@@ -70,21 +70,22 @@ class SecondFactor:
             queue_email(self._outbox, messages.one_time_code(user.realm, user.email, code, minutes,
                                                              "de vérification"), key=key)
 
-    async def check(self, user: User, code: str, purpose: CodePurpose, *, allow_backup: bool) -> None:
+    async def check(self, user: User, code: str, purpose: CodePurpose, *, allow_backup: bool,
+                    field: str = "code") -> None:
         """Raises InvalidCode unless the code is right. Marks TOTP steps and backup codes as used."""
         assert user.id is not None
         code = code.strip().replace(" ", "")
         if not code:
-            raise InvalidCode.on_field("code", "Code requis")
+            raise InvalidCode.on_field(field, "Code requis")
         if allow_backup and len(code) == 8 and user.use_backup_code(self._digest.digest(code)):
             return
         if user.two_factor_method is TwoFactorMethod.TOTP:
             assert user.totp_secret is not None
             step = self._totp.matching_step(self._box.open(user.totp_secret), code, self._clock.now())
             if step is None or not user.accept_totp_step(step):
-                raise InvalidCode.on_field("code", "Code invalide ou expiré")
+                raise InvalidCode.on_field(field, "Code invalide ou expiré")
             return
-        await self._codes.check_digits(user.id, purpose, code)
+        await self._codes.check_digits(user.id, purpose, code, field=field)
 
 
 class SetUpTwoFactor:

@@ -47,7 +47,6 @@ from application.identity.services import (
 from domain.identity.model import Realm
 from entrypoints.http.auth import client_ip, optional_principal_dependency, principal_dependency, user_agent
 from entrypoints.http.faces.mairie import schemas
-from entrypoints.http.faces.mairie.errors import field_renamed
 from entrypoints.http.uploads import convert, read_body_and_files
 
 REALM = Realm.MAIRIE
@@ -102,16 +101,16 @@ class AuthController(Controller):
         result: IssuedTokens | TwoFactorChallenge
         if data.is_second_step:
             assert data.challenge_token is not None and data.otp_code is not None
-            with field_renamed("code", "otp_code"):
-                result = await complete(
-                    SecondStepCommand(
-                        realm=REALM,
-                        challenge=data.challenge_token,
-                        code=data.otp_code,
-                        ip_address=client_ip(request),
-                        user_agent=user_agent(request),
-                    )
+            result = await complete(
+                SecondStepCommand(
+                    realm=REALM,
+                    challenge=data.challenge_token,
+                    code=data.otp_code,
+                    ip_address=client_ip(request),
+                    user_agent=user_agent(request),
+                    code_field="otp_code",
                 )
+            )
         else:
             assert data.email is not None and data.password is not None
             result = await log_in(
@@ -163,7 +162,7 @@ class AuthController(Controller):
         data: JSONBody[schemas.ConfirmEmailBody],
         use_case: FromDishka[ConfirmEmail],
     ) -> schemas.EmailVerified:
-        user = await use_case(REALM, data.email, data.otp_code, client_ip(request))
+        user = await use_case(REALM, data.email, data.otp_code, client_ip(request), code_field="otp_code")
         return schemas.EmailVerified(message="Email vérifié avec succès", is_verified=user.email_verified)
 
     @post("/password/forgot/", status_code=HTTP_200_OK, security=[])
