@@ -1,0 +1,1 @@
+"""Payment use cases and the ports they need."""

@@ -1,0 +1,34 @@
+"""What the payments context tells the others, through the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class PaymentSucceeded:
+    payment_uuid: UUID
+    purpose_kind: str
+    purpose_reference: str
+    amount_minor: int
+    currency: str
+    flagged_for_refund: bool
+
+
+@dataclass(frozen=True)
+class PaymentFailed:
+    payment_uuid: UUID
+    purpose_kind: str
+    purpose_reference: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PaymentRefunded:
+    payment_uuid: UUID
+    purpose_kind: str
+    purpose_reference: str
+    amount_minor: int
+    currency: str
+    fully: bool
