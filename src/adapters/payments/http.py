@@ -9,11 +9,13 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from domain.payments.errors import GatewayUnavailable, InvalidCallback
+from domain.shared.money import MINOR_UNITS, Money
 
 log = logging.getLogger("agora.payments")
 
@@ -63,6 +65,12 @@ class ProviderClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def major_units_text(amount: Money) -> str:
+    """The amount in major units as providers write it: "5000" for XOF, "12.50" for EUR."""
+    exponent = MINOR_UNITS[amount.currency]
+    return str(Decimal(amount.minor).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent)))
 
 
 def json_body(response: httpx.Response) -> dict[str, Any]:

@@ -85,6 +85,8 @@ class AttemptRepository(Protocol):
 
     async def by_callback_secret(self, method: PaymentMethod, secret: str) -> Attempt | None: ...
 
+    async def by_order_id(self, order_id: str) -> Attempt | None: ...
+
     async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
         """Attempts with their payment's uuid, newest first (the admin's transaction list)."""
         ...
@@ -212,6 +214,7 @@ class InboundCallback:
     headers: Mapping[str, str]  # lower-case names
     body: bytes
     received_at: datetime
+    query: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ class CallbackNotice:
     """What a callback points at. Only `signed` notices may be believed without asking the provider again."""
 
     provider_reference: str | None = None
+    order_id: str | None = None
     callback_secret: str | None = None
     delivery_id: str | None = None
     claimed_state: ChargeState | None = None

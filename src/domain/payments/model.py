@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -94,7 +94,6 @@ class Payment:
     flagged_for_refund: bool = False
     flag_reason: str | None = None
     id: int | None = None
-    events: list[Any] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.amount_minor <= 0:
@@ -121,6 +120,14 @@ class Payment:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    def _raise(self, event: Any) -> None:
+        # Not a dataclass field: persistence rebuilds payments without calling __init__.
+        self.__dict__.setdefault("_pending_events", []).append(event)
+
+    def pull_events(self) -> list[Any]:
+        """The domain events raised since the last pull (for the outbox)."""
+        return self.__dict__.pop("_pending_events", [])
 
     def _refuse(self, step: str) -> InvalidTransition:
         return InvalidTransition("Paiement", self.status.value, step)
@@ -160,7 +167,7 @@ class Payment:
         self.provider_transaction_id = transaction_id or self.provider_transaction_id
         self.settled_at = at
         self.updated_at = at
-        self.events.append(PaymentSucceeded(self.uuid, self.purpose_kind, self.purpose_reference, self.amount_minor,
+        self._raise(PaymentSucceeded(self.uuid, self.purpose_kind, self.purpose_reference, self.amount_minor,
                                             self.currency, self.flagged_for_refund))
 
     def fail(self, reason: str | None, at: datetime) -> None:
@@ -169,14 +176,14 @@ class Payment:
         self.status = PaymentStatus.FAILED
         self.failure_reason = reason
         self.updated_at = at
-        self.events.append(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, reason))
+        self._raise(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, reason))
 
     def cancel(self, at: datetime) -> None:
         if self.status not in OPEN:
             raise self._refuse("annulation")
         self.status = PaymentStatus.CANCELLED
         self.updated_at = at
-        self.events.append(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, "ANNULE"))
+        self._raise(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, "ANNULE"))
 
     def flag_for_refund(self, reason: str) -> None:
         self.flagged_for_refund = True
@@ -196,7 +203,7 @@ class Payment:
         self.refunded_minor += amount_minor
         self.status = PaymentStatus.REFUNDED
         self.updated_at = at
-        self.events.append(PaymentRefunded(self.uuid, self.purpose_kind, self.purpose_reference, amount_minor,
+        self._raise(PaymentRefunded(self.uuid, self.purpose_kind, self.purpose_reference, amount_minor,
                                            self.currency, self.refunded_minor == self.amount_minor))
 
 

@@ -237,3 +237,12 @@ class FakeProvider(ABC):
                     del self.behaviour.failures[index]
                     return failure.status, {}, failure.body
         return None
+
+
+class CallbackCatcher(FakeProvider):
+    """Stands in for our webhook endpoint in adapter tests: answers 200 and records what it was sent."""
+
+    name = "catcher"
+
+    def handle(self, request: Request) -> Reply:
+        return 200, {}, {"ok": True}
