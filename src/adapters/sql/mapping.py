@@ -6,6 +6,7 @@ from sqlalchemy.orm import registry
 
 from adapters.sql import tables
 from domain.identity.model import LoginAttempt, Municipality, OneTimeCode, RefreshSession, SocialAccount, User
+from domain.payments.model import Attempt, Commission, LedgerEntry, Payment, Refund
 
 mapper_registry = registry(metadata=tables.metadata)
 _mapped = False
@@ -21,4 +22,9 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(OneTimeCode, tables.one_time_codes)
     mapper_registry.map_imperatively(LoginAttempt, tables.login_attempts)
     mapper_registry.map_imperatively(SocialAccount, tables.social_accounts)
+    mapper_registry.map_imperatively(Payment, tables.payments)
+    mapper_registry.map_imperatively(Attempt, tables.payment_attempts)
+    mapper_registry.map_imperatively(Refund, tables.refunds)
+    mapper_registry.map_imperatively(Commission, tables.commissions)
+    mapper_registry.map_imperatively(LedgerEntry, tables.ledger_entries)
     _mapped = True

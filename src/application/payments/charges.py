@@ -1,0 +1,267 @@
+"""What a payer does with a payment: start it, check it, cancel it, try again."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from application.payments.config import PaymentsConfig
+from application.payments.ports import (
+    AttemptRepository,
+    ChargeRequest,
+    Gateways,
+    PaymentPurposes,
+    PaymentRepository,
+)
+from application.payments.settlement import Settlement, gateway_for, lookup_for
+from application.shared.ports import Clock, UnitOfWork
+from domain.payments.errors import GatewayRejected, GatewayUnavailable, MethodInactive
+from domain.payments.model import Attempt, Payment, PaymentMethod, PaymentStatus, PaymentType, Purpose
+from domain.payments.policies import attempt_order_id, internal_reference
+from domain.shared.errors import Conflict, InvalidInput, NotFound
+from domain.shared.money import Money
+
+log = logging.getLogger("agora.payments")
+
+PHONE_METHODS = frozenset({PaymentMethod.MTN, PaymentMethod.MOOV})
+
+
+class PhoneNumbers(Protocol):
+    def normalize(self, raw: str) -> str:
+        """E.164, or InvalidInput."""
+        ...
+
+
+@dataclass(frozen=True)
+class InitiatePaymentCommand:
+    payer_id: int
+    payment_type: PaymentType
+    method: PaymentMethod
+    purpose: Purpose
+    phone: str | None = None
+    email: str | None = None
+    claimed_amount: Money | None = None
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    uuid: UUID
+    status: PaymentStatus
+    redirect_url: str | None
+    provider_answered: bool
+
+
+async def load_own(payments: PaymentRepository, payer_id: int, payment_uuid: UUID, *,
+                   lock: bool = False) -> Payment:
+    payment = await (payments.get_for_update(payment_uuid) if lock else payments.get(payment_uuid))
+    if payment is None or payment.payer_id != payer_id:
+        raise NotFound("Paiement introuvable")
+    return payment
+
+
+class SubmitAttempt:
+    """Opens a new try and sends it to the provider. The try is committed before the call, so a time-out
+    leaves a payment the reconciler can ask about; the provider's answer is committed after."""
+
+    def __init__(self, payments: PaymentRepository, attempts: AttemptRepository, gateways: Gateways,
+                 settlement: Settlement, uow: UnitOfWork, clock: Clock, config: PaymentsConfig) -> None:
+        self._payments = payments
+        self._attempts = attempts
+        self._gateways = gateways
+        self._settlement = settlement
+        self._uow = uow
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, payment: Payment) -> PaymentView:
+        gateway = gateway_for(self._gateways, payment)
+        number = payment.start_attempt(self._clock.now())
+        await self._payments.save(payment)
+        assert payment.id is not None
+        attempt = await self._attempts.add(Attempt(
+            payment_id=payment.id, number=number, method=payment.method, reference=uuid.uuid4(),
+            order_id=attempt_order_id(payment.internal_reference, number), created_at=self._clock.now(),
+            phone=payment.phone))
+        await self._uow.commit()
+        request = ChargeRequest(
+            reference=attempt.reference, order_id=attempt.order_id, amount=payment.amount,
+            description=payment.description, callback_url=self._config.callback_url(payment.method),
+            payer_phone=payment.phone, payer_email=payment.email, return_url=self._config.return_url,
+            cancel_url=self._config.cancel_url,
+            metadata={"payment_uuid": str(payment.uuid), "internal_reference": payment.internal_reference})
+        try:
+            started = await gateway.start_charge(request)
+        except GatewayUnavailable as error:
+            log.warning("payment %s try %d: provider unavailable at start (%s); left to the reconciler",
+                        payment.uuid, number, error.message)
+            return PaymentView(payment.uuid, payment.status, None, provider_answered=False)
+        except GatewayRejected as error:
+            await self._record_refusal(payment.uuid, attempt.reference, error.message)
+            raise
+        return await self._record_start(payment.uuid, attempt.reference, started.provider_reference,
+                                        started.redirect_url, started.callback_secret)
+
+    async def _record_start(self, payment_uuid: UUID, reference: UUID, provider_reference: str,
+                            redirect_url: str | None, secret: str | None) -> PaymentView:
+        payment = await self._payments.get_for_update(payment_uuid)
+        attempt = await self._attempts.by_reference(reference)
+        assert payment is not None and attempt is not None
+        attempt.provider_reference = provider_reference
+        attempt.callback_secret = secret
+        await self._attempts.save(attempt)
+        if payment.status is PaymentStatus.PENDING and attempt.number == payment.attempts:
+            # A fast callback may already have settled it; then only the references are recorded.
+            payment.mark_submitted(provider_reference, redirect_url, self._clock.now())
+            await self._payments.save(payment)
+        await self._uow.commit()
+        return PaymentView(payment.uuid, payment.status, redirect_url, provider_answered=True)
+
+    async def _record_refusal(self, payment_uuid: UUID, reference: UUID, reason: str) -> None:
+        payment = await self._payments.get_for_update(payment_uuid)
+        attempt = await self._attempts.by_reference(reference)
+        assert payment is not None and attempt is not None
+        attempt.provider_status = "REFUSED"
+        await self._attempts.save(attempt)
+        if payment.is_open and attempt.number == payment.attempts:
+            payment.fail(reason, self._clock.now())
+            await self._payments.save(payment)
+            self._settlement.publish(payment)
+        await self._uow.commit()
+
+
+class InitiatePayment:
+    def __init__(self, payments: PaymentRepository, purposes: PaymentPurposes, gateways: Gateways,
+                 phones: PhoneNumbers, submit: SubmitAttempt, clock: Clock, config: PaymentsConfig) -> None:
+        self._payments = payments
+        self._purposes = purposes
+        self._gateways = gateways
+        self._phones = phones
+        self._submit = submit
+        self._clock = clock
+        self._config = config
+
+    async def __call__(self, cmd: InitiatePaymentCommand) -> PaymentView:
+        gateway = self._gateways.get(cmd.method)
+        if not cmd.method.is_online or gateway is None or not gateway.configured:
+            raise MethodInactive(cmd.method.value)
+        phone = self._phones.normalize(cmd.phone) if cmd.phone else None
+        if cmd.method in PHONE_METHODS and phone is None:
+            raise InvalidInput.on_field("telephone_paiement", "Numéro de téléphone requis pour ce moyen de paiement")
+        quote = await self._purposes.quote(cmd.purpose, cmd.payer_id)
+        if quote.amount.currency != self._config.currency and cmd.method is not PaymentMethod.CARD:
+            raise InvalidInput(f"Le mobile money ne sert que des paiements en {self._config.currency}")
+        if cmd.claimed_amount is not None and cmd.claimed_amount.minor != quote.amount.minor:
+            raise InvalidInput.on_field("montant", f"Le montant à payer est {quote.amount.as_decimal_text()}")
+        policy = self._config.commission
+        rate = policy.rate_for(cmd.payment_type, quote.commission_rate_bps)
+        fees, net = policy.split(quote.amount, rate)
+        now = self._clock.now()
+        sequence = await self._payments.next_reference_number(now.date())
+        payment = await self._payments.add(Payment(
+            uuid=uuid.uuid4(), payer_id=cmd.payer_id, type=cmd.payment_type, purpose_kind=cmd.purpose.kind,
+            purpose_reference=cmd.purpose.reference, description=quote.description[:200],
+            currency=quote.amount.currency, amount_minor=quote.amount.minor, fees_minor=fees.minor,
+            net_minor=net.minor, method=cmd.method, internal_reference=internal_reference(now.date(), sequence),
+            created_at=now, updated_at=now, beneficiary_id=quote.beneficiary_id, phone=phone, email=cmd.email))
+        return await self._submit(payment)
+
+
+@dataclass(frozen=True)
+class PaymentCommand:
+    payer_id: int
+    payment_uuid: UUID
+
+
+class RefreshFromProvider:
+    """Asks the provider about the payment's latest try and applies the answer (under the row lock)."""
+
+    def __init__(self, payments: PaymentRepository, attempts: AttemptRepository, gateways: Gateways,
+                 settlement: Settlement) -> None:
+        self._payments = payments
+        self._attempts = attempts
+        self._gateways = gateways
+        self._settlement = settlement
+
+    async def __call__(self, payment: Payment) -> Payment:
+        """`payment` must be locked by the caller. Raises GatewayUnavailable when the provider is down."""
+        assert payment.id is not None
+        attempt = await self._attempts.latest(payment.id)
+        if attempt is None or not payment.is_open:
+            return payment
+        status = await gateway_for(self._gateways, payment).fetch_charge(lookup_for(payment, attempt))
+        if status is not None:
+            await self._settlement.apply(payment, attempt, status)
+            await self._attempts.save(attempt)
+        return payment
+
+
+class VerifyPayment:
+    def __init__(self, payments: PaymentRepository, refresh: RefreshFromProvider, uow: UnitOfWork) -> None:
+        self._payments = payments
+        self._refresh = refresh
+        self._uow = uow
+
+    async def __call__(self, cmd: PaymentCommand) -> Payment:
+        payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
+        if payment.is_open and payment.method.is_online:
+            try:
+                await self._refresh(payment)
+            except (GatewayUnavailable, MethodInactive) as error:
+                log.warning("verify %s: %s", payment.uuid, error.message)
+        await self._uow.commit()
+        return payment
+
+
+class CancelPayment:
+    """Cancels an open payment. One the provider already confirmed is settled instead, and refused."""
+
+    def __init__(self, payments: PaymentRepository, refresh: RefreshFromProvider, settlement: Settlement,
+                 uow: UnitOfWork, clock: Clock) -> None:
+        self._payments = payments
+        self._refresh = refresh
+        self._settlement = settlement
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, cmd: PaymentCommand) -> Payment:
+        payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
+        if payment.status is PaymentStatus.IN_PROGRESS:
+            try:
+                await self._refresh(payment)
+            except (GatewayUnavailable, MethodInactive) as error:
+                log.warning("cancel %s: provider not asked (%s); a later success is flagged", payment.uuid,
+                            error.message)
+            if payment.status is PaymentStatus.SUCCEEDED:
+                await self._uow.commit()
+                raise Conflict("Paiement déjà confirmé par l'opérateur : il ne peut plus être annulé")
+        payment.cancel(self._clock.now())
+        await self._payments.save(payment)
+        self._settlement.publish(payment)
+        await self._uow.commit()
+        return payment
+
+
+class RetryPayment:
+    """A new try for a failed payment, or for one whose try never reached the provider."""
+
+    def __init__(self, payments: PaymentRepository, purposes: PaymentPurposes, refresh: RefreshFromProvider,
+                 submit: SubmitAttempt, uow: UnitOfWork) -> None:
+        self._payments = payments
+        self._purposes = purposes
+        self._refresh = refresh
+        self._submit = submit
+        self._uow = uow
+
+    async def __call__(self, cmd: PaymentCommand) -> PaymentView:
+        payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
+        if payment.is_open:
+            await self._refresh(payment)  # the provider may have settled it meanwhile
+        if payment.status is PaymentStatus.IN_PROGRESS:
+            raise Conflict("Paiement en cours de confirmation chez l'opérateur : réessayez quand il aura échoué")
+        if payment.status not in {PaymentStatus.PENDING, PaymentStatus.FAILED}:
+            raise Conflict(f"Paiement au statut {payment.status.value} : il ne peut pas être retenté")
+        await self._purposes.quote(payment.purpose, payment.payer_id)  # still for sale?
+        return await self._submit(payment)
