@@ -1,0 +1,336 @@
+"""SQL repositories of the payments context (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql import tables
+from application.payments.ports import PayerSummary, PaymentTotals
+from domain.payments.model import (
+    OPEN,
+    Attempt,
+    Commission,
+    LedgerEntry,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
+from domain.shared.errors import Conflict
+
+UNIQUE_VIOLATION = "23505"
+COLLECTED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)  # payments whose money came in
+SETTLED_REFUNDS = (RefundStatus.REJECTED, RefundStatus.REFUNDED)
+
+
+def refund_status(value: str) -> RefundStatus | None:
+    try:
+        return RefundStatus(value)
+    except ValueError:
+        return None
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    return getattr(error.orig, "sqlstate", None) == UNIQUE_VIOLATION
+
+
+async def _write(session: AsyncSession, entity: object, conflict: str) -> None:
+    """Adds (or re-adds) `entity` and flushes in a savepoint: a duplicate becomes a Conflict and leaves the
+    transaction usable; any other integrity error (a missing row behind a foreign key, a broken CHECK) is a
+    bug of the caller and propagates."""
+    try:
+        async with session.begin_nested():
+            session.add(entity)
+            await session.flush()
+    except IntegrityError as error:
+        if _is_unique_violation(error):
+            raise Conflict(conflict) from None
+        raise
+
+
+class SqlPaymentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, payment: Payment) -> Payment:
+        await _write(self._session, payment, "Ce paiement existe déjà")
+        return payment
+
+    async def get(self, payment_uuid: UUID) -> Payment | None:
+        result = await self._session.execute(select(Payment).where(tables.payments.c.uuid == payment_uuid))
+        return result.scalar_one_or_none()
+
+    async def get_for_update(self, payment_uuid: UUID) -> Payment | None:
+        result = await self._session.execute(
+            select(Payment).where(tables.payments.c.uuid == payment_uuid).with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def get_by_id(self, payment_id: int) -> Payment | None:
+        return await self._session.get(Payment, payment_id)
+
+    async def save(self, payment: Payment) -> None:
+        await _write(self._session, payment, "Ce paiement existe déjà")
+
+    async def list_for_payer(self, payer_id: int) -> list[Payment]:
+        t = tables.payments
+        result = await self._session.execute(
+            select(Payment).where(t.c.payer_id == payer_id).order_by(t.c.created_at.desc(), t.c.id.desc())
+        )
+        return list(result.scalars())
+
+    async def stale_open(self, older_than: datetime, limit: int) -> list[Payment]:
+        t = tables.payments
+        result = await self._session.execute(
+            select(Payment).where(t.c.status.in_(OPEN), t.c.updated_at < older_than)
+            .order_by(t.c.updated_at, t.c.id).limit(limit)
+        )
+        return list(result.scalars())
+
+    async def next_reference_number(self, day: date) -> int:
+        """From a database sequence: never handed out twice, even by transactions that roll back."""
+        return int(await self._session.scalar(select(tables.payment_reference_seq.next_value())))
+
+
+class SqlPaymentStatistics:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def totals(self) -> PaymentTotals:
+        t = tables.payments
+        counts = {row.status: int(row.n) for row in await self._session.execute(
+            select(t.c.status, func.count().label("n")).group_by(t.c.status))}
+        revenue = await self._session.execute(
+            select(t.c.currency, func.sum(t.c.amount_minor)).where(t.c.status.in_(COLLECTED)).group_by(t.c.currency)
+        )
+        return PaymentTotals(
+            total=sum(counts.values()),
+            succeeded=sum(counts.get(status, 0) for status in COLLECTED),
+            failed=counts.get(PaymentStatus.FAILED, 0),
+            pending=sum(counts.get(status, 0) for status in OPEN),
+            revenue_minor={currency: int(amount) for currency, amount in revenue},
+        )
+
+    async def payer_summary(self, payer_id: int) -> PayerSummary:
+        t = tables.payments
+        spent = await self._session.execute(
+            select(t.c.currency, func.sum(t.c.amount_minor - t.c.refunded_minor))
+            .where(t.c.payer_id == payer_id, t.c.status.in_(COLLECTED)).group_by(t.c.currency)
+        )
+        spent_minor = {currency: int(amount) for currency, amount in spent}
+        row = (await self._session.execute(
+            select(func.max(t.c.created_at), func.count().filter(t.c.status.in_(OPEN)))
+            .where(t.c.payer_id == payer_id)
+        )).one()
+        return PayerSummary(spent_minor=spent_minor, last_payment_at=row[0], pending_count=int(row[1]))
+
+
+class SqlAttemptRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, attempt: Attempt) -> Attempt:
+        await _write(self._session, attempt, "Cette tentative existe déjà")
+        return attempt
+
+    async def save(self, attempt: Attempt) -> None:
+        await _write(self._session, attempt, "Référence opérateur déjà attribuée à une autre tentative")
+
+    async def latest(self, payment_id: int) -> Attempt | None:
+        t = tables.payment_attempts
+        result = await self._session.execute(
+            select(Attempt).where(t.c.payment_id == payment_id).order_by(t.c.number.desc(), t.c.id.desc()).limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def by_provider_reference(self, method: PaymentMethod, provider_reference: str) -> Attempt | None:
+        t = tables.payment_attempts
+        result = await self._session.execute(
+            select(Attempt).where(t.c.method == method, t.c.provider_reference == provider_reference)
+        )
+        return result.scalar_one_or_none()
+
+    async def by_callback_secret(self, method: PaymentMethod, secret: str) -> Attempt | None:
+        t = tables.payment_attempts
+        result = await self._session.execute(
+            select(Attempt).where(t.c.method == method, t.c.callback_secret == secret)
+            .order_by(t.c.id.desc()).limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def by_order_id(self, order_id: str) -> Attempt | None:
+        t = tables.payment_attempts
+        result = await self._session.execute(select(Attempt).where(t.c.order_id == order_id))
+        return result.scalar_one_or_none()
+
+    async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
+        a, p = tables.payment_attempts, tables.payments
+        result = await self._session.execute(
+            select(Attempt, p.c.uuid).join_from(Attempt, p, p.c.id == a.c.payment_id)
+            .order_by(a.c.created_at.desc(), a.c.id.desc()).limit(limit).offset(offset)
+        )
+        return [(attempt, payment_uuid) for attempt, payment_uuid in result.tuples()]
+
+
+class SqlRefundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, refund: Refund) -> Refund:
+        await _write(self._session, refund, "Ce remboursement existe déjà")
+        return refund
+
+    async def get(self, refund_id: int) -> Refund | None:
+        return await self._session.get(Refund, refund_id)
+
+    async def get_for_update(self, refund_id: int) -> Refund | None:
+        result = await self._session.execute(
+            select(Refund).where(tables.refunds.c.id == refund_id).with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def save(self, refund: Refund) -> None:
+        await _write(self._session, refund, "Référence de remboursement déjà attribuée")
+
+    async def for_requester(self, requester_id: int) -> list[Refund]:
+        t = tables.refunds
+        result = await self._session.execute(
+            select(Refund).where(t.c.requester_id == requester_id).order_by(t.c.requested_at.desc(), t.c.id.desc())
+        )
+        return list(result.scalars())
+
+    async def list_all(self, status: str | None, limit: int, offset: int) -> list[Refund]:
+        t = tables.refunds
+        query = select(Refund)
+        if status is not None:
+            wanted = refund_status(status)
+            if wanted is None:
+                return []  # no refund is in a status that does not exist
+            query = query.where(t.c.status == wanted)
+        result = await self._session.execute(
+            query.order_by(t.c.requested_at.desc(), t.c.id.desc()).limit(limit).offset(offset)
+        )
+        return list(result.scalars())
+
+    async def open_for_payment(self, payment_id: int) -> list[Refund]:
+        t = tables.refunds
+        result = await self._session.execute(
+            select(Refund).where(t.c.payment_id == payment_id, t.c.status.not_in(SETTLED_REFUNDS)).order_by(t.c.id)
+        )
+        return list(result.scalars())
+
+    async def in_progress(self, limit: int) -> list[Refund]:
+        t = tables.refunds
+        result = await self._session.execute(
+            select(Refund).where(t.c.status == RefundStatus.IN_PROGRESS)
+            .order_by(t.c.requested_at, t.c.id).limit(limit)
+        )
+        return list(result.scalars())
+
+
+class SqlCommissionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, commission: Commission) -> Commission:
+        await _write(self._session, commission, "La commission de ce paiement est déjà enregistrée")
+        return commission
+
+    async def for_payment(self, payment_id: int) -> Commission | None:
+        result = await self._session.execute(
+            select(Commission).where(tables.commissions.c.payment_id == payment_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def save(self, commission: Commission) -> None:
+        await _write(self._session, commission, "La commission de ce paiement est déjà enregistrée")
+
+    async def list_recent(self, limit: int, offset: int) -> list[Commission]:
+        t = tables.commissions
+        result = await self._session.execute(
+            select(Commission).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit).offset(offset)
+        )
+        return list(result.scalars())
+
+
+def one_transaction(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    """The entries of one ledger transaction, checked and in a fixed order (accounts sorted), so that two
+    writers of the same transaction take the unique index's locks in the same order."""
+    if not entries:
+        raise ValueError("a ledger transaction has entries")
+    if len({entry.transaction_key for entry in entries}) != 1:
+        raise ValueError("the entries of one ledger transaction share its key")
+    if len({entry.account for entry in entries}) != len(entries):
+        raise ValueError("a ledger transaction posts once per account")
+    if sum(entry.amount_minor for entry in entries) != 0:
+        raise ValueError("a ledger transaction balances")
+    return sorted(entries, key=lambda entry: entry.account.value)
+
+
+class SqlLedger:
+    """Each transaction is all of its rows or none. The (transaction_key, account) unique index makes a second
+    writer of the same key wait for the first; once the first commits, its insert does nothing and it backs
+    out of its savepoint (and if the first rolls back, the second's rows go in)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, entries: Sequence[LedgerEntry]) -> bool:
+        ordered = one_transaction(entries)
+        t = tables.ledger_entries
+        rows = [{"transaction_key": e.transaction_key, "payment_uuid": e.payment_uuid, "account": e.account,
+                 "currency": e.currency, "amount_minor": e.amount_minor, "at": e.at} for e in ordered]
+        savepoint = await self._session.begin_nested()
+        try:
+            result = await self._session.execute(
+                pg_insert(t).values(rows)
+                .on_conflict_do_nothing(index_elements=[t.c.transaction_key, t.c.account])
+                .returning(t.c.account, t.c.id)
+            )
+            written = {account: entry_id for account, entry_id in result.tuples()}
+        except BaseException:
+            await savepoint.rollback()
+            raise
+        if len(written) != len(rows):
+            await savepoint.rollback()  # already recorded (maybe in part, by a transaction now committed)
+            return False
+        await savepoint.commit()
+        for entry in ordered:
+            entry.id = written[entry.account]
+        return True
+
+    async def between(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]:
+        t = tables.ledger_entries
+        query = select(LedgerEntry)
+        if start is not None:
+            query = query.where(t.c.at >= start)
+        if end is not None:
+            query = query.where(t.c.at < end)
+        result = await self._session.execute(query.order_by(t.c.id))
+        return list(result.scalars())
+
+
+class SqlProcessedCallbacks:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def first_time(self, provider: str, event_id: str, at: datetime) -> bool:
+        """A concurrent delivery of the same id waits on the primary key until this transaction ends, then
+        finds the row and answers False (or, if this transaction rolled back, records it itself)."""
+        t = tables.processed_callbacks
+        result = await self._session.execute(
+            pg_insert(t).values(provider=provider, event_id=event_id, received_at=at)
+            .on_conflict_do_nothing(index_elements=[t.c.provider, t.c.event_id])
+            .returning(t.c.event_id)
+        )
+        return result.first() is not None
