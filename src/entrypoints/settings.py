@@ -65,6 +65,12 @@ class Settings:
     login_limit_per_minute: int = 20
     reset_links: dict[str, str] = field(default_factory=dict)
     log_level: str = "INFO"
+    payments_mode: str = "live"
+    payment_env: dict[str, str] = field(default_factory=dict)
+    payments_return_url: str = "spotvibe://payments/return"
+    payments_cancel_url: str = "spotvibe://payments/cancel"
+    ticket_commission_bps: int = 1_000
+    reconcile_after_seconds: int = 120
 
     @property
     def media_root(self) -> Path:
@@ -107,7 +113,23 @@ class Settings:
             reset_links={realm: env[f"AGORA_RESET_LINK_{realm.upper()}"] for realm in DEFAULT_PREFIXES
                          if env.get(f"AGORA_RESET_LINK_{realm.upper()}")},
             log_level=env.get("AGORA_LOG_LEVEL", "INFO"),
+            payments_mode=_payments_mode(env.get("AGORA_PAYMENTS", "live")),
+            payment_env={key: value for key, value in env.items() if key.startswith(PAYMENT_ENV_PREFIXES)},
+            payments_return_url=env.get("AGORA_PAYMENTS_RETURN_URL", "spotvibe://payments/return"),
+            payments_cancel_url=env.get("AGORA_PAYMENTS_CANCEL_URL", "spotvibe://payments/cancel"),
+            ticket_commission_bps=int(env.get("AGORA_TICKET_COMMISSION_BPS", "1000")),
+            reconcile_after_seconds=int(env.get("AGORA_RECONCILE_AFTER_SECONDS", "120")),
         )
+
+
+PAYMENT_ENV_PREFIXES = ("MTN_", "ORANGE_", "FEDAPAY_", "STRIPE_")
+
+
+def _payments_mode(text: str) -> str:
+    mode = text.strip().lower() or "live"
+    if mode not in {"live", "fake"}:
+        raise ValueError(f"AGORA_PAYMENTS is 'live' or 'fake', not {text!r}")
+    return mode
 
 
 def _dev_secret(data_dir: Path) -> str:

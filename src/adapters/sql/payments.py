@@ -43,9 +43,17 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 
 
 async def _write(session: AsyncSession, entity: object, conflict: str) -> None:
-    """Adds (or re-adds) `entity` and flushes in a savepoint: a duplicate becomes a Conflict and leaves the
+    """Adds (or re-adds) `entity` and flushes it in a savepoint: a duplicate becomes a Conflict and leaves the
     transaction usable; any other integrity error (a missing row behind a foreign key, a broken CHECK) is a
-    bug of the caller and propagates."""
+    bug of the caller and propagates.
+
+    `begin_nested()` first flushes whatever the session holds, outside the savepoint: an entity loaded here
+    and changed would have its UPDATE run there, and a duplicate would break the whole transaction. So it
+    leaves the session (keeping its changes) while the rest is flushed, and comes back inside the savepoint.
+    After a Conflict the entity is expired: read it again before using it."""
+    if entity in session:
+        session.expunge(entity)
+    await session.flush()
     try:
         async with session.begin_nested():
             session.add(entity)

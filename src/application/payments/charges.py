@@ -29,7 +29,7 @@ log = logging.getLogger("agora.payments")
 PHONE_METHODS = frozenset({PaymentMethod.MTN, PaymentMethod.MOOV})
 
 
-class PhoneNumbers(Protocol):
+class PayerPhones(Protocol):
     def normalize(self, raw: str) -> str:
         """E.164, or InvalidInput."""
         ...
@@ -49,6 +49,7 @@ class InitiatePaymentCommand:
 @dataclass(frozen=True)
 class PaymentView:
     uuid: UUID
+    reference: str
     status: PaymentStatus
     redirect_url: str | None
     provider_answered: bool
@@ -97,7 +98,7 @@ class SubmitAttempt:
         except GatewayUnavailable as error:
             log.warning("payment %s try %d: provider unavailable at start (%s); left to the reconciler",
                         payment.uuid, number, error.message)
-            return PaymentView(payment.uuid, payment.status, None, provider_answered=False)
+            return PaymentView(payment.uuid, payment.internal_reference, payment.status, None, provider_answered=False)
         except GatewayRejected as error:
             await self._record_refusal(payment.uuid, attempt.reference, error.message)
             raise
@@ -117,7 +118,8 @@ class SubmitAttempt:
             payment.mark_submitted(provider_reference, redirect_url, self._clock.now())
             await self._payments.save(payment)
         await self._uow.commit()
-        return PaymentView(payment.uuid, payment.status, redirect_url, provider_answered=True)
+        return PaymentView(payment.uuid, payment.internal_reference, payment.status, redirect_url,
+                           provider_answered=True)
 
     async def _record_refusal(self, payment_uuid: UUID, reference: UUID, reason: str) -> None:
         payment = await self._payments.get_for_update(payment_uuid)
@@ -134,7 +136,7 @@ class SubmitAttempt:
 
 class InitiatePayment:
     def __init__(self, payments: PaymentRepository, purposes: PaymentPurposes, gateways: Gateways,
-                 phones: PhoneNumbers, submit: SubmitAttempt, clock: Clock, config: PaymentsConfig) -> None:
+                 phones: PayerPhones, submit: SubmitAttempt, clock: Clock, config: PaymentsConfig) -> None:
         self._payments = payments
         self._purposes = purposes
         self._gateways = gateways

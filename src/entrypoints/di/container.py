@@ -7,13 +7,15 @@ from dishka import AsyncContainer, Provider, make_async_container
 from entrypoints.di.auth import IdentityProvider
 from entrypoints.di.db import DatabaseProvider
 from entrypoints.di.notify import NotifyProvider
+from entrypoints.di.payments import PaymentsProvider
 from entrypoints.di.queue import QueueProvider
 from entrypoints.di.usecases import UseCaseProvider
 from entrypoints.runtime import Runtime
 
 
 def default_providers() -> list[Provider]:
-    return [DatabaseProvider(), IdentityProvider(), NotifyProvider(), QueueProvider(), UseCaseProvider()]
+    return [DatabaseProvider(), IdentityProvider(), NotifyProvider(), PaymentsProvider(), QueueProvider(),
+            UseCaseProvider()]
 
 
 def make_container(runtime: Runtime, *overrides: Provider, extra_context: dict[type, object] | None = None

@@ -7,6 +7,7 @@ from dishka import Provider, Scope, provide, provide_all
 from application.identity import services as identity
 from application.identity.config import IdentityConfig
 from application.identity.queries import IdentityQueries
+from application.payments import callbacks, charges, outcomes, queries, reconcile, refunds, settlement
 from application.shared.email import SendEmail, SendSms
 from application.shared.outbox import RelayOutbox
 from domain.identity.policies import TokenLifetimes
@@ -23,6 +24,13 @@ class UseCaseProvider(Provider):
         identity.RequestPasswordReset, identity.ResetPassword, identity.UpdateProfile,
         identity.SendEmailVerification, identity.ConfirmEmail, identity.SetUpTwoFactor, identity.ConfirmTwoFactor,
         identity.SocialLogin, identity.DisconnectSocialAccount, IdentityQueries,
+    )
+    payment_use_cases = provide_all(
+        settlement.Settlement, charges.SubmitAttempt, charges.RefreshFromProvider, charges.InitiatePayment,
+        charges.VerifyPayment, charges.CancelPayment, charges.RetryPayment, callbacks.HandleCallback,
+        refunds.RequestRefund, refunds.DecideRefund, refunds.FinishRefund, refunds.ExecuteRefund,
+        refunds.CompleteRefund, reconcile.ReconcilePayments, outcomes.DispatchPaymentOutcome,
+        queries.PaymentQueries,
     )
     jobs = provide_all(SendEmail, SendSms, RelayOutbox)
 

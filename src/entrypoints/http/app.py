@@ -14,6 +14,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from entrypoints.di.container import make_container
 from entrypoints.http.health import create_health_app
+from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
+from entrypoints.http.webhooks import create_webhooks_app
 from entrypoints.runtime import Runtime
 
 log = logging.getLogger("agora.http")
@@ -80,6 +82,9 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
         path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None)
     runtime.settings.media_root.mkdir(parents=True, exist_ok=True)
     mounts["/media"] = media
+    webhooks = create_webhooks_app()
+    setup_dishka(container, webhooks)
+    mounts[WEBHOOKS_PREFIX] = webhooks
     return PrefixDispatcher(mounts, {"/health": health, "/ready": health}, container,
                             owns_container=owns_container)
 

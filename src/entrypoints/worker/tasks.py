@@ -10,6 +10,10 @@ import logging
 from typing import Any, Protocol
 
 from adapters.sql.uow import SqlJobJournal
+from application.payments.outcomes import DispatchPaymentOutcome
+from application.payments.reconcile import ReconcilePayments
+from application.payments.refunds import ExecuteRefund
+from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED, RECONCILE
 from application.shared.email import SEND_EMAIL, SEND_SMS, SendEmail, SendSms
 from application.shared.ports import Clock, UnitOfWork
 from entrypoints.worker.dishka_saq import Context, request_container
@@ -57,5 +61,20 @@ async def notify_send_sms(ctx: Context, *, payload: dict[str, Any]) -> str:
     return await run_once(ctx, SendSms, payload)
 
 
-TASKS = {SEND_EMAIL: notify_send_email, SEND_SMS: notify_send_sms}
+async def payments_payment_settled(ctx: Context, *, payload: dict[str, Any]) -> str:
+    return await run_once(ctx, DispatchPaymentOutcome, payload)
+
+
+async def payments_execute_refund(ctx: Context, *, payload: dict[str, Any]) -> str:
+    return await run_once(ctx, ExecuteRefund, payload)
+
+
+async def payments_reconcile(ctx: Context) -> str:
+    """Cron: each payment is settled in its own transaction, so a run cut short loses nothing."""
+    reconcile = await request_container(ctx).get(ReconcilePayments)
+    return repr(await reconcile())
+
+
+TASKS = {SEND_EMAIL: notify_send_email, SEND_SMS: notify_send_sms, PAYMENT_SETTLED: payments_payment_settled,
+         EXECUTE_REFUND: payments_execute_refund, RECONCILE: payments_reconcile}
 assert all(name == task.__qualname__ for name, task in TASKS.items()), "a task is named after its topic"

@@ -53,6 +53,14 @@ def catcher() -> Iterator[CallbackCatcher]:
         yield receiver
 
 
+@pytest.fixture(scope="module")
+async def offline() -> AsyncIterator[OrangeGateway]:
+    """A gateway that never calls out (callback parsing, settings)."""
+    gateway = OrangeGateway(OrangeSettings(client_id="id", client_secret="secret", merchant_key="mk"))
+    yield gateway
+    await gateway.aclose()
+
+
 @pytest.fixture
 async def gateway(orange: FakeOrange) -> AsyncIterator[OrangeGateway]:
     gateway = OrangeGateway(settings_for(orange))
@@ -76,8 +84,8 @@ def inbound(body: bytes) -> InboundCallback:
     return InboundCallback(headers={"content-type": "application/json"}, body=body, received_at=datetime.now(UTC))
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 3.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def eventually(check: Callable[[], Any], within: float = 3.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         result = check()
         if result or asyncio.get_running_loop().time() > deadline:
@@ -400,21 +408,19 @@ async def test_refunds_are_not_supported(gateway: OrangeGateway) -> None:
     b"not json", b"[]", b'{"status":"SUCCESS","txnid":"MP1"}', b'{"status":"SUCCESS","notif_token":""}',
     b'{"status":"SUCCESS","notif_token":42}', b"\xff\xfe",
 ])
-def test_unreadable_notifications_are_refused(body: bytes) -> None:
-    gateway = OrangeGateway(OrangeSettings())
+def test_unreadable_notifications_are_refused(offline: OrangeGateway, body: bytes) -> None:
     with pytest.raises(InvalidCallback):
-        gateway.read_callback(inbound(body))
+        offline.read_callback(inbound(body))
 
 
-def test_an_unknown_status_claims_nothing() -> None:
-    notice = OrangeGateway(OrangeSettings()).read_callback(inbound(b'{"status":"WHATEVER","notif_token":"abc"}'))
+def test_an_unknown_status_claims_nothing(offline: OrangeGateway) -> None:
+    notice = offline.read_callback(inbound(b'{"status":"WHATEVER","notif_token":"abc"}'))
     assert (notice.callback_secret, notice.claimed_state, notice.signed) == ("abc", None, False)
 
 
-def test_configured_needs_the_client_credentials_and_the_merchant_key() -> None:
-    full = OrangeSettings(client_id="id", client_secret="secret", merchant_key="mk")
-    assert full.configured and OrangeGateway(full).configured
+def test_configured_needs_the_client_credentials_and_the_merchant_key(offline: OrangeGateway) -> None:
+    assert offline.configured
     assert not OrangeSettings(client_id="id", client_secret="secret").configured
     assert not OrangeSettings().configured
-    assert OrangeGateway(full).method is PaymentMethod.ORANGE
+    assert offline.method is PaymentMethod.ORANGE
     assert OrangeSettings().path("webpayment") == "/orange-money-webpay/dev/v1/webpayment"

@@ -25,11 +25,11 @@ from urllib.parse import parse_qsl
 from adapters.payments.fakes.server import FakeProvider, Reply, Request
 from adapters.payments.http import sign_timestamped
 
-ZERO_DECIMAL = frozenset({"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
-                          "xaf", "xof", "xpf"})
+ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
 CURRENCIES = ZERO_DECIMAL | {"eur", "usd", "gbp", "chf", "cad", "ngn", "ghs", "mad"}
 MINIMUM = {"eur": 50, "usd": 50}
 INTERVALS = frozenset({"day", "week", "month", "year"})
+REASONS = frozenset({None, "duplicate", "fraudulent", "requested_by_customer"})
 URL = re.compile(r"^https?://[^\s/]+")
 DECLINE = {"code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined.",
            "type": "card_error"}
@@ -61,10 +61,27 @@ def decode_form(body: bytes) -> dict[str, Any]:
 
 
 def stripe_error(status: int, message: str, *, kind: str = "invalid_request_error", code: str | None = None,
-                 param: str | None = None, **extra: Any) -> Reply:
+                 param: str | None = None) -> Reply:
     error = {"type": kind, "message": message, **({"code": code} if code else {}),
-             **({"param": param} if param else {}), **extra}
+             **({"param": param} if param else {})}
     return status, {"Request-Id": f"req_{secrets.token_hex(7)}"}, {"error": error}
+
+
+class Refused(Exception):
+    """A request Stripe refuses with a 400 invalid_request_error."""
+
+    def __init__(self, message: str, param: str | None, code: str | None) -> None:
+        super().__init__(message)
+        self.reply = stripe_error(400, message, param=param, code=code)
+
+
+def need(condition: bool, message: str, param: str | None = None, code: str | None = None) -> None:
+    if not condition:
+        raise Refused(message, param, code)
+
+
+def positive(value: Any) -> bool:
+    return isinstance(value, str) and value.isdigit() and int(value) > 0
 
 
 def new_id(prefix: str) -> str:
@@ -74,7 +91,7 @@ def new_id(prefix: str) -> str:
 class FakeStripe(FakeProvider):
     name = "stripe"
 
-    def __init__(self, *, secret_key: str = "sk_test_fake", webhook_secret: str = "whsec_fake",
+    def __init__(self, *, secret_key: str = "sk_test_fake", webhook_secret: str = "whsec_fake",  # noqa: S107
                  webhook_url: str | None = None, api_version: str = "2026-06-24.dahlia", port: int = 0,
                  settle_after: float = 0.2) -> None:
         super().__init__(port=port)
@@ -93,17 +110,11 @@ class FakeStripe(FakeProvider):
     def handle(self, request: Request) -> Reply:
         if request.path.startswith("/c/pay/"):
             return self._page(request, request.path.removeprefix("/c/pay/"))
-        auth = request.headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or not auth.removeprefix("Bearer "):
-            return stripe_error(401, "You did not provide an API key. You need to provide your API key in the "
-                                     "Authorization header, using Bearer auth (e.g. 'Authorization: Bearer "
-                                     "YOUR_SECRET_KEY').")
-        if auth.removeprefix("Bearer ") != self.secret_key:
-            key = auth.removeprefix("Bearer ")
-            return stripe_error(401, f"Invalid API Key provided: {key[:8]}{'*' * 8}{key[-4:]}")
-        version = request.headers.get("stripe-version")
-        if version is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}(\.\w+)?", version):
-            return stripe_error(400, f"Invalid Stripe API version: {version}")
+        key = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if key != self.secret_key:
+            return stripe_error(401, f"Invalid API Key provided: {key[:8]}{'*' * 8}{key[-4:]}" if key else
+                                "You did not provide an API key. You need to provide your API key in the Authorization "
+                                "header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
         if request.method == "GET":
             return self._get(request)
         try:
@@ -120,7 +131,10 @@ class FakeStripe(FakeProvider):
                                              f"'{key}' if you meant to execute a different request.",
                                         kind="idempotency_error")
                 return reply[0], {**reply[1], "Idempotent-Replayed": "true"}, copy.deepcopy(reply[2])
-            reply = self._post(request.path, params)
+            try:
+                reply = self._post(request.path, params)
+            except Refused as refused:
+                return refused.reply
             if key and reply[0] == 200:  # validation errors are not stored (Stripe's rule)
                 self._idempotent[key] = ((request.path, params), copy.deepcopy(reply))
             return reply
@@ -146,71 +160,44 @@ class FakeStripe(FakeProvider):
             return self._create_session(params)
         if path == "/v1/refunds":
             return self._create_refund(params)
-        if (match := re.fullmatch(r"/v1/checkout/sessions/([^/]+)/expire", path)) and match[1] in self.sessions:
-            if self.sessions[match[1]]["status"] != "open":
-                return stripe_error(400, "Only Checkout Sessions with a status in [\"open\"] can be expired.")
-            return 200, {}, copy.deepcopy(self.expire(match[1]))
         return self._unknown_url("POST", path)
 
     def _create_session(self, p: dict[str, Any]) -> Reply:
-        mode = p.get("mode")
-        if mode not in {"payment", "subscription"}:
-            return stripe_error(400, "Invalid mode: must be one of payment or subscription (setup is not faked)"
-                                if mode else "Missing required param: mode.", param="mode")
-        items = p.get("line_items")
-        if not isinstance(items, list) or not items:
-            return stripe_error(400, "Missing required param: line_items.", param="line_items")
+        mode, items = p.get("mode"), p.get("line_items")
+        need(mode in {"payment", "subscription"}, f"Invalid mode: {mode} (payment or subscription)", "mode")
+        need(isinstance(items, list) and bool(items), "Missing required param: line_items.", "line_items")
         total, currencies, interval = 0, set(), None
         for i, item in enumerate(items):
-            data = item.get("price_data") if isinstance(item, dict) else None
             at = f"line_items[{i}]"
-            if not isinstance(data, dict):
-                return stripe_error(400, f"Missing required param: {at}[price_data].", param=f"{at}[price_data]")
-            currency = data.get("currency")
-            if currency not in CURRENCIES:
-                return stripe_error(400, f"Invalid currency: {currency}. Stripe currently supports these "
-                                         f"currencies: {', '.join(sorted(CURRENCIES))}",
-                                    param=f"{at}[price_data][currency]")
-            amount = data.get("unit_amount")
-            if not isinstance(amount, str) or not amount.isdigit() or int(amount) < 1:
-                return stripe_error(400, f"Invalid positive integer: {amount}", param=f"{at}[price_data][unit_amount]")
-            product = data.get("product_data")
-            if not isinstance(product, dict) or not isinstance(product.get("name"), str):
-                return stripe_error(400, f"Missing required param: {at}[price_data][product_data][name].",
-                                    param=f"{at}[price_data][product_data][name]")
-            quantity = item.get("quantity")
-            if not isinstance(quantity, str) or not quantity.isdigit() or int(quantity) < 1:
-                return stripe_error(400, f"Quantity is required. Add `quantity` to `{at}`", param=f"{at}[quantity]")
-            recurring = data.get("recurring")
-            if recurring is not None:
+            data = item.get("price_data") if isinstance(item, dict) else None
+            need(isinstance(data, dict), f"Missing required param: {at}[price_data].", f"{at}[price_data]")
+            currency, amount, product = data.get("currency"), data.get("unit_amount"), data.get("product_data")
+            need(currency in CURRENCIES, f"Invalid currency: {currency}. Stripe currently supports these "
+                 f"currencies: {', '.join(sorted(CURRENCIES))}", f"{at}[price_data][currency]")
+            need(positive(amount), f"Invalid positive integer: {amount}", f"{at}[price_data][unit_amount]")
+            need(isinstance(product, dict) and isinstance(product.get("name"), str),
+                 f"Missing required param: {at}[price_data][product_data][name].", f"{at}[price_data][product_data]")
+            need(positive(item.get("quantity")), f"Quantity is required. Add `quantity` to `{at}`", f"{at}[quantity]")
+            if (recurring := data.get("recurring")) is not None:
                 interval = recurring.get("interval") if isinstance(recurring, dict) else None
-                if interval not in INTERVALS:
-                    return stripe_error(400, f"Invalid recurring[interval]: {interval}",
-                                        param=f"{at}[price_data][recurring][interval]")
-            total += int(amount) * int(quantity)
+                need(interval in INTERVALS, f"Invalid recurring[interval]: {interval}", f"{at}[price_data][recurring]")
+            total += int(amount) * int(item["quantity"])
             currencies.add(currency)
-        if len(currencies) > 1:
-            return stripe_error(400, "All line items must use the same currency.", param="line_items")
+        need(len(currencies) == 1, "All line items must use the same currency.", "line_items")
         currency = currencies.pop()
-        if mode == "payment" and interval:
-            return stripe_error(400, "You specified `payment` mode but passed a recurring price. Either switch to "
-                                     "`subscription` mode or use only one-time prices.", param="mode")
-        if mode == "subscription" and not interval:
-            return stripe_error(400, "You must provide at least one recurring price in `subscription` mode when "
-                                     "using prices.", param="mode")
+        need(mode == "subscription" or not interval, "You specified `payment` mode but passed a recurring price. "
+             "Either switch to `subscription` mode or use only one-time prices.", "mode")
+        need(mode == "payment" or bool(interval), "You must provide at least one recurring price in `subscription` "
+             "mode when using prices.", "mode")
         for wrong, right in (("payment_intent_data", "payment"), ("subscription_data", "subscription")):
-            if wrong in p and mode != right:
-                return stripe_error(400, f"You can not pass `{wrong}` in `{mode}` mode.", param=wrong)
+            need(wrong not in p or mode == right, f"You can not pass `{wrong}` in `{mode}` mode.", wrong)
         for name in ("success_url", "cancel_url"):
-            if name in p and not (isinstance(p[name], str) and URL.match(p[name])):
-                return stripe_error(400, "Not a valid URL", param=name, code="url_invalid")
+            need(name not in p or bool(URL.match(str(p[name]))), "Not a valid URL", name, "url_invalid")
         email = p.get("customer_email")
-        if email is not None and not (isinstance(email, str) and "@" in email):
-            return stripe_error(400, f"Invalid email address: {email}", param="customer_email",
-                                code="email_invalid")
-        if total < MINIMUM.get(currency, 1):
-            return stripe_error(400, f"The Checkout Session's total amount due must add up to at least "
-                                     f"{MINIMUM[currency]} {currency} (in minor units)", code="amount_too_small")
+        need(email is None or (isinstance(email, str) and "@" in email), f"Invalid email address: {email}",
+             "customer_email", "email_invalid")
+        need(total >= MINIMUM.get(currency, 1), f"The Checkout Session's total amount due must add up to at least "
+             f"{MINIMUM.get(currency)} {currency} (in minor units)", code="amount_too_small")
         sid, now = new_id("cs"), int(time.time())
         self.sessions[sid] = session = {
             "id": sid, "object": "checkout.session", "mode": mode, "status": "open", "payment_status": "unpaid",
@@ -226,30 +213,22 @@ class FakeStripe(FakeProvider):
         return 200, {}, copy.deepcopy(session)
 
     def _create_refund(self, p: dict[str, Any]) -> Reply:
-        intent = self.intents.get(p.get("payment_intent") or "")
-        if "payment_intent" not in p:
-            return stripe_error(400, "One of the following params should be provided for this request: "
-                                     "payment_intent or charge.")
-        if intent is None:
-            return stripe_error(400, f"No such payment_intent: '{p['payment_intent']}'", code="resource_missing",
-                                param="payment_intent")
-        if intent["status"] != "succeeded":
-            return stripe_error(400, f"This PaymentIntent ({intent['id']}) does not have a successful charge to "
-                                     "refund.", code="payment_intent_unexpected_state")
+        need("payment_intent" in p, "One of the following params should be provided for this request: "
+             "payment_intent or charge.")
+        intent = self.intents.get(str(p["payment_intent"]))
+        need(intent is not None, f"No such payment_intent: '{p['payment_intent']}'", "payment_intent",
+             "resource_missing")
+        need(intent["status"] == "succeeded", f"This PaymentIntent ({intent['id']}) does not have a successful "
+             "charge to refund.", code="payment_intent_unexpected_state")
         remaining = intent["amount_received"] - intent["amount_refunded"]
         amount = p.get("amount", str(remaining))
-        if not isinstance(amount, str) or not amount.isdigit() or int(amount) < 1:
-            return stripe_error(400, f"Invalid positive integer: {amount}", param="amount")
-        if remaining == 0:
-            return stripe_error(400, f"Charge {intent['latest_charge']} has already been refunded.",
-                                code="charge_already_refunded")
-        if int(amount) > remaining:
-            return stripe_error(400, f"Refund amount ({amount}) is greater than unrefunded amount on charge "
-                                     f"({remaining})", param="amount", code="amount_too_large")
-        if p.get("reason") not in {None, "duplicate", "fraudulent", "requested_by_customer"}:
-            return stripe_error(400, f"Invalid reason: {p['reason']}", param="reason")
-        email = self.sessions[intent["_session"]].get("customer_email") or ""
-        rid = new_id("re")
+        need(remaining > 0, f"Charge {intent['latest_charge']} has already been refunded.",
+             code="charge_already_refunded")
+        need(positive(amount), f"Invalid positive integer: {amount}", "amount")
+        need(int(amount) <= remaining, f"Refund amount ({amount}) is greater than unrefunded amount on charge "
+             f"({remaining})", "amount", "amount_too_large")
+        need(p.get("reason") in REASONS, f"Invalid reason: {p.get('reason')}", "reason")
+        rid, email = new_id("re"), self.sessions[intent["_session"]].get("customer_email") or ""
         self.refunds[rid] = refund = {
             "id": rid, "object": "refund", "amount": int(amount), "currency": intent["currency"],
             "payment_intent": intent["id"], "charge": intent["latest_charge"], "reason": p.get("reason"),
@@ -296,8 +275,8 @@ class FakeStripe(FakeProvider):
         shown = f"{amount}" if currency in ZERO_DECIMAL else f"{amount // 100},{amount % 100:02d}"
         name = html.escape(self._private[session["id"]]["name"])
         state = {"open": "", "complete": "Paiement reçu.", "expired": "Session expirée."}[session["status"]]
-        buttons = ('<form method="post"><button name="action" value="pay">Payer</button> '
-                   '<button name="action" value="refuse">Refuser</button></form>') if session["status"] == "open" else ""
+        buttons = ('<form method="post"><button name="action" value="pay">Payer</button> <button name="action" '
+                   'value="refuse">Refuser</button></form>') if session["status"] == "open" else ""
         page = (f"<!doctype html><meta charset=utf-8><title>Stripe Checkout (fake)</title><h1>{name}</h1>"
                 f"<p>{shown} {currency.upper()}</p><p>{html.escape(notice or state)}</p>{buttons}")
         return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
@@ -314,10 +293,10 @@ class FakeStripe(FakeProvider):
             email = session.get("customer_email") or ""
             if session["mode"] == "subscription":
                 sub = new_id("sub")
-                self.subscriptions[sub] = {"id": sub, "object": "subscription", "status": "active",
-                                           "metadata": private["subscription_metadata"],
-                                           "items": {"data": [{"price": {"recurring": {"interval": private[
-                                               "interval"]}, "unit_amount": session["amount_total"]}}]}}
+                price = {"recurring": {"interval": private["interval"]}, "unit_amount": session["amount_total"],
+                         "currency": session["currency"]}
+                self.subscriptions[sub] = {"id": sub, "object": "subscription", "status": "active", "items": {
+                    "data": [{"price": price}]}, "metadata": private["subscription_metadata"]}
                 session.update(status="complete", payment_status="paid", subscription=sub, invoice=new_id("in"))
                 self.send_event("checkout.session.completed", session)
                 self.renew(sub, reason="subscription_create", invoice_id=session["invoice"])
@@ -364,15 +343,15 @@ class FakeStripe(FakeProvider):
                 self.send_event("checkout.session.expired", session)
             return session
 
-    def renew(self, subscription_id: str, *, reason: str = "subscription_cycle", invoice_id: str | None = None) -> None:
+    def renew(self, subscription_id: str, *, reason: str = "subscription_cycle", invoice_id: str | None = None
+              ) -> None:
         """A subscription invoice is paid (a renewal by default): `invoice.paid`."""
         with self._lock:
             sub = self.subscriptions[subscription_id]
             price = sub["items"]["data"][0]["price"]
-            sid = next(s for s, v in self.sessions.items() if v["subscription"] == subscription_id)
             self.send_event("invoice.paid", {
                 "id": invoice_id or new_id("in"), "object": "invoice", "status": "paid", "billing_reason": reason,
-                "amount_paid": price["unit_amount"], "currency": self.sessions[sid]["currency"], "metadata": {},
+                "amount_paid": price["unit_amount"], "currency": price["currency"], "metadata": {},
                 "parent": {"type": "subscription_details", "subscription_details": {
                     "subscription": subscription_id, "metadata": sub["metadata"]}}})
 
@@ -389,9 +368,10 @@ class FakeStripe(FakeProvider):
         body = json.dumps(event).encode()
         with self._lock:
             self.events.append(event)
-        self.deliver(self.webhook_url, body, {
-            "Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-            "Stripe-Signature": sign_timestamped(body, self.webhook_secret, scheme="v1")})
+        signature = sign_timestamped(body, self.webhook_secret, scheme="v1")
+        self.deliver(self.webhook_url, body, {"Content-Type": "application/json; charset=utf-8",
+                                              "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+                                              "Stripe-Signature": signature})
         return event
 
     @staticmethod

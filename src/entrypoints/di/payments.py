@@ -1,0 +1,114 @@
+"""Payments: configuration, the gateways (live, or against local fake providers), repositories, purposes."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+from adapters.payments.fakes.local import LocalProviders
+from dishka import Provider, Scope, provide
+
+from adapters.auth.phones import RealmPhoneNumbers
+from adapters.payments.fedapay import FedapayGateway, FedapaySettings
+from adapters.payments.mtn import MtnGateway, MtnSettings
+from adapters.payments.orange import OrangeGateway, OrangeSettings
+from adapters.payments.registry import GatewayRegistry
+from adapters.payments.stripe import StripeGateway, StripeSettings
+from adapters.sql import payments as sql
+from application.payments.charges import PayerPhones
+from application.payments.config import PaymentsConfig
+from application.payments.ports import (
+    AttemptRepository,
+    CommissionRepository,
+    Gateways,
+    Ledger,
+    PaymentPurposes,
+    PaymentRepository,
+    PaymentStatistics,
+    ProcessedCallbacks,
+    RefundRepository,
+)
+from application.payments.purposes import PurposeRegistry
+from domain.identity.model import Realm
+from domain.payments.model import PaymentMethod
+from domain.payments.policies import CommissionPolicy
+from entrypoints.settings import Settings
+
+SCALARS = {str: str, int: int, float: float, bool: lambda v: v.strip().lower() in {"1", "true", "yes", "on"}}
+
+
+def settings_from_env(cls: type[Any], prefix: str, env: Mapping[str, str]) -> Any:
+    """`<PREFIX>_<FIELD>` sets each scalar field of a gateway's settings (e.g. MTN_COLLECTION_API_KEY)."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        raw = env.get(f"{prefix}_{field.name.upper()}")
+        if raw is None:
+            continue
+        kind = next((t for t in (hints[field.name], *typing.get_args(hints[field.name])) if t in SCALARS), None)
+        if kind is not None:
+            values[field.name] = SCALARS[kind](raw)
+    return cls(**values)
+
+
+def face_url(settings: Settings) -> str:
+    prefix = settings.faces.get("spotvibe", "/")
+    return settings.public_url.rstrip("/") + ("" if prefix == "/" else prefix)
+
+
+class PaymentsProvider(Provider):
+    @provide(scope=Scope.APP)
+    def config(self, settings: Settings) -> PaymentsConfig:
+        return PaymentsConfig(
+            face_url=face_url(settings), server_url=settings.public_url,
+            return_url=settings.payments_return_url, cancel_url=settings.payments_cancel_url,
+            commission=CommissionPolicy(default_ticket_rate_bps=settings.ticket_commission_bps),
+            reconcile_after=timedelta(seconds=settings.reconcile_after_seconds))
+
+    @provide(scope=Scope.APP)
+    async def local_providers(self, settings: Settings, config: PaymentsConfig
+                              ) -> AsyncIterator[LocalProviders | None]:
+        """With AGORA_PAYMENTS=fake, the four providers run in this process on 127.0.0.1."""
+        if settings.payments_mode != "fake":
+            yield None
+            return
+        providers = LocalProviders(
+            moov_webhook=config.callback_url(PaymentMethod.MOOV),
+            stripe_webhook=config.callback_url(PaymentMethod.CARD)).start()
+        yield providers
+        providers.stop()
+
+    @provide(scope=Scope.APP)
+    async def gateways(self, settings: Settings, local: LocalProviders | None) -> AsyncIterator[Gateways]:
+        env = settings.payment_env
+        if local is not None:
+            built = [MtnGateway(local.mtn_settings()), OrangeGateway(local.orange_settings()),
+                     FedapayGateway(local.fedapay_settings()), StripeGateway(local.stripe_settings())]
+        else:
+            built = [MtnGateway(settings_from_env(MtnSettings, "MTN", env)),
+                     OrangeGateway(settings_from_env(OrangeSettings, "ORANGE", env)),
+                     FedapayGateway(settings_from_env(FedapaySettings, "FEDAPAY", env)),
+                     StripeGateway(settings_from_env(StripeSettings, "STRIPE", env))]
+        yield GatewayRegistry(built)
+        for gateway in built:
+            await gateway.aclose()
+
+    @provide(scope=Scope.APP)
+    def purposes(self) -> PaymentPurposes:
+        """Tickets, subscriptions and gifts register their owners here as their contexts land."""
+        return PurposeRegistry()
+
+    @provide(scope=Scope.APP)
+    def phones(self) -> PayerPhones:
+        return RealmPhoneNumbers(Realm.SPOTVIBE)
+
+    payments = provide(sql.SqlPaymentRepository, scope=Scope.REQUEST, provides=PaymentRepository)
+    statistics = provide(sql.SqlPaymentStatistics, scope=Scope.REQUEST, provides=PaymentStatistics)
+    attempts = provide(sql.SqlAttemptRepository, scope=Scope.REQUEST, provides=AttemptRepository)
+    refunds = provide(sql.SqlRefundRepository, scope=Scope.REQUEST, provides=RefundRepository)
+    commissions = provide(sql.SqlCommissionRepository, scope=Scope.REQUEST, provides=CommissionRepository)
+    ledger = provide(sql.SqlLedger, scope=Scope.REQUEST, provides=Ledger)
+    processed = provide(sql.SqlProcessedCallbacks, scope=Scope.REQUEST, provides=ProcessedCallbacks)

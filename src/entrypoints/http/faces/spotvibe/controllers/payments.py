@@ -1,0 +1,287 @@
+"""/api/payments/: a payer's payments and refunds, the administrators' views, the mobile-money webhooks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import InvalidOperation
+from typing import Any
+from uuid import UUID
+
+from dishka.integrations.litestar import FromDishka
+from litestar import Controller, Request, get, post, route
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from application.identity.queries import IdentityQueries
+from application.identity.services import Principal
+from application.payments.callbacks import HandleCallback
+from application.payments.charges import (
+    CancelPayment,
+    InitiatePayment,
+    InitiatePaymentCommand,
+    PaymentCommand,
+    RetryPayment,
+    VerifyPayment,
+)
+from application.payments.config import PaymentsConfig
+from application.payments.ports import InboundCallback
+from application.payments.queries import PaymentQueries
+from application.payments.refunds import (
+    CompleteRefund,
+    CompleteRefundCommand,
+    DecideRefund,
+    DecideRefundCommand,
+    RequestRefund,
+    RequestRefundCommand,
+)
+from application.shared.ports import Clock
+from domain.identity.model import Realm
+from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType, Purpose, RefundReason
+from domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domain.shared.money import Money
+from entrypoints.http.auth import principal_dependency
+from entrypoints.http.faces.spotvibe import payment_schemas as wire
+
+REALM = Realm.SPOTVIBE
+AUTH = {"principal": principal_dependency(REALM)}
+PURPOSE_FIELDS = {PaymentType.SUBSCRIPTION: ("subscription", "subscription_id"),
+                  PaymentType.TICKET: ("ticket", "event_ticket_id")}
+STATUS_MESSAGES = {
+    PaymentStatus.SUCCEEDED: "Paiement confirmé avec succès.",
+    PaymentStatus.PENDING: "Paiement en attente de confirmation.",
+    PaymentStatus.IN_PROGRESS: "Paiement en attente de confirmation sur votre téléphone.",
+    PaymentStatus.FAILED: "Le paiement a échoué.",
+    PaymentStatus.CANCELLED: "Paiement annulé.",
+    PaymentStatus.REFUNDED: "Paiement remboursé.",
+}
+
+
+def user_id(principal: Principal) -> int:
+    assert principal.user.id is not None
+    return principal.user.id
+
+
+def is_admin(principal: Principal) -> bool:
+    return "admin" in principal.user.roles
+
+
+def require_admin(principal: Principal) -> int:
+    if not is_admin(principal):
+        raise Forbidden("Réservé aux administrateurs")
+    return user_id(principal)
+
+
+def parse_choice(enum: Any, value: str, field: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        raise InvalidInput.on_field(field, f"Valeur invalide : {value!r} (attendu : {choices})") from None
+
+
+def parse_amount(value: int | float | str | None, currency: str, field: str) -> Money | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Money.parse(str(value), currency)
+    except (InvalidOperation, ValueError, DomainError):
+        raise InvalidInput.on_field(field, "Montant invalide") from None
+
+
+async def username_of(identity: IdentityQueries, uid: int, principal: Principal) -> str:
+    if uid == principal.user.id:
+        return principal.user.username
+    try:
+        return (await identity.profile(uid)).user.username
+    except NotFound:
+        return ""
+
+
+class PaymentsController(Controller):
+    path = "/api/payments"
+    tags = ("payments",)
+
+    @get("/", dependencies=AUTH)
+    async def list_payments(self, principal: NamedDependency[Principal],
+                            queries: FromDishka[PaymentQueries]) -> list[wire.PaymentItem]:
+        return [wire.payment_item(p) for p in await queries.payments_of(user_id(principal))]
+
+    @post("/initiate/", status_code=HTTP_201_CREATED, dependencies=AUTH)
+    async def initiate(self, data: JSONBody[wire.InitiateBody], principal: NamedDependency[Principal],
+                       use_case: FromDishka[InitiatePayment], config: FromDishka[PaymentsConfig]) -> wire.Initiated:
+        payment_type = parse_choice(PaymentType, data.type_paiement, "type_paiement")
+        method = parse_choice(PaymentMethod, data.methode_paiement, "methode_paiement")
+        if payment_type not in PURPOSE_FIELDS:
+            raise InvalidInput.on_field("type_paiement", "Seuls les abonnements et les billets se paient ici")
+        kind, field = PURPOSE_FIELDS[payment_type]
+        reference = getattr(data, field)
+        if reference is None:
+            raise InvalidInput.on_field(field, "Champ requis pour ce type de paiement")
+        try:
+            view = await use_case(InitiatePaymentCommand(
+                payer_id=user_id(principal), payment_type=payment_type, method=method,
+                purpose=Purpose(kind, str(reference)), phone=data.telephone_paiement,
+                email=data.email or principal.user.email,
+                claimed_amount=parse_amount(data.montant, config.currency, "montant")))
+        except NotFound as error:
+            raise InvalidInput.on_field(field, error.message) from None
+        message = ("Paiement initié. Veuillez confirmer sur votre téléphone." if view.provider_answered else
+                   "Paiement enregistré : l'opérateur ne répond pas encore, son statut sera vérifié.")
+        return wire.Initiated(message=message, payment_uuid=view.uuid, statut=view.status.value,
+                              reference=view.reference, payment_url=view.redirect_url)
+
+    @get("/{payment_uuid:uuid}/", dependencies=AUTH)
+    async def detail(self, payment_uuid: UUID, principal: NamedDependency[Principal],
+                     queries: FromDishka[PaymentQueries], identity: FromDishka[IdentityQueries]) -> wire.PaymentDetail:
+        payment = await queries.payment(payment_uuid, viewer_id=user_id(principal), admin=is_admin(principal))
+        return wire.payment_detail(payment, await username_of(identity, payment.payer_id, principal))
+
+    @post("/verify/", status_code=HTTP_200_OK, dependencies=AUTH)
+    async def verify(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
+                     use_case: FromDishka[VerifyPayment]) -> wire.Verified:
+        payment = await use_case(PaymentCommand(user_id(principal), data.payment_uuid))
+        return wire.Verified(payment_uuid=payment.uuid, status=payment.status.value,
+                             message=STATUS_MESSAGES[payment.status])
+
+    @post("/cancel/", status_code=HTTP_200_OK, dependencies=AUTH)
+    async def cancel(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
+                     use_case: FromDishka[CancelPayment]) -> wire.Message:
+        await use_case(PaymentCommand(user_id(principal), data.payment_uuid))
+        return wire.Message(message="Paiement annulé avec succès.")
+
+    @post("/retry/", status_code=HTTP_200_OK, dependencies=AUTH)
+    async def retry(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
+                    use_case: FromDishka[RetryPayment]) -> wire.Retried:
+        view = await use_case(PaymentCommand(user_id(principal), data.payment_uuid))
+        return wire.Retried(message="Retentative de paiement initiée.", payment_uuid=view.uuid,
+                            statut=view.status.value, payment_url=view.redirect_url)
+
+    # ------------------------------------------------------------ refunds
+
+    @get("/refunds/", dependencies=AUTH)
+    async def refunds(self, principal: NamedDependency[Principal],
+                      queries: FromDishka[PaymentQueries]) -> list[wire.RefundItem]:
+        return [wire.refund_item(r) for r in await queries.refunds_of(user_id(principal))]
+
+    @post("/refunds/", status_code=HTTP_201_CREATED, dependencies=AUTH)
+    async def request_refund(self, data: JSONBody[wire.RefundBody], principal: NamedDependency[Principal],
+                             use_case: FromDishka[RequestRefund], queries: FromDishka[PaymentQueries],
+                             config: FromDishka[PaymentsConfig]) -> wire.RefundDetail:
+        reason = parse_choice(RefundReason, data.raison, "raison")
+        payment = await queries.payment(data.payment_uuid, viewer_id=user_id(principal), admin=False)
+        refund = await use_case(RequestRefundCommand(
+            requester_id=user_id(principal), payment_uuid=data.payment_uuid, reason=reason,
+            description=data.description,
+            amount=parse_amount(data.montant_remboursement, payment.currency, "montant_remboursement")))
+        return wire.refund_detail(refund, payment, principal.user.username)
+
+    @get("/refunds/{refund_id:int}/", dependencies=AUTH)
+    async def refund(self, refund_id: int, principal: NamedDependency[Principal],
+                     queries: FromDishka[PaymentQueries], identity: FromDishka[IdentityQueries]) -> wire.RefundDetail:
+        refund, payment = await queries.refund(refund_id, viewer_id=user_id(principal), admin=is_admin(principal))
+        return wire.refund_detail(refund, payment, await username_of(identity, refund.requester_id, principal))
+
+    @get("/admin/refunds/", dependencies=AUTH)
+    async def all_refunds(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
+                          statut: str | None = None, page: int = 1, page_size: int = 50) -> list[wire.RefundItem]:
+        require_admin(principal)
+        limit, offset = paging(page, page_size)
+        return [wire.refund_item(r) for r in await queries.all_refunds(statut, limit, offset)]
+
+    @post("/refunds/{refund_id:int}/approve/", status_code=HTTP_200_OK, dependencies=AUTH)
+    async def approve(self, refund_id: int, data: JSONBody[wire.DecisionBody], principal: NamedDependency[Principal],
+                      use_case: FromDishka[DecideRefund]) -> wire.Message:
+        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=True, note=data.note))
+        return wire.Message(message="Remboursement approuvé : il est transmis à l'opérateur.")
+
+    @post("/refunds/{refund_id:int}/reject/", status_code=HTTP_200_OK, dependencies=AUTH)
+    async def reject(self, refund_id: int, data: JSONBody[wire.DecisionBody], principal: NamedDependency[Principal],
+                     use_case: FromDishka[DecideRefund]) -> wire.Message:
+        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=False, note=data.note))
+        return wire.Message(message="Demande de remboursement rejetée.")
+
+    @post("/refunds/{refund_id:int}/complete/", status_code=HTTP_200_OK, dependencies=AUTH)
+    async def complete(self, refund_id: int, data: JSONBody[wire.CompleteBody],
+                       principal: NamedDependency[Principal], use_case: FromDishka[CompleteRefund]) -> wire.Message:
+        await use_case(CompleteRefundCommand(require_admin(principal), refund_id, data.reference))
+        return wire.Message(message="Remboursement enregistré comme payé.")
+
+    # ------------------------------------------------------------ figures
+
+    @get("/stats/", dependencies=AUTH)
+    async def stats(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
+                    config: FromDishka[PaymentsConfig]) -> wire.Stats:
+        require_admin(principal)
+        return wire.stats(await queries.totals(), config.currency)
+
+    @get("/methods/", security=[])
+    async def methods(self, queries: FromDishka[PaymentQueries]) -> list[wire.MethodItem]:
+        return [wire.method_item(m) for m in queries.methods()]
+
+    @get("/summary/", dependencies=AUTH)
+    async def summary(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
+                      config: FromDishka[PaymentsConfig]) -> wire.Summary:
+        return wire.summary(await queries.summary(user_id(principal)), config.currency)
+
+    @get("/transactions/", dependencies=AUTH)
+    async def transactions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
+                           page: int = 1, page_size: int = 50) -> list[wire.TransactionItem]:
+        require_admin(principal)
+        limit, offset = paging(page, page_size)
+        return [wire.transaction_item(a, u) for a, u in await queries.transactions(limit, offset)]
+
+    @get("/commissions/", dependencies=AUTH)
+    async def commissions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
+                          page: int = 1, page_size: int = 50) -> list[wire.CommissionItem]:
+        require_admin(principal)
+        limit, offset = paging(page, page_size)
+        return [wire.commission_item(c) for c in await queries.commissions(limit, offset)]
+
+    @get("/ledger/", dependencies=AUTH)
+    async def ledger(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
+                     config: FromDishka[PaymentsConfig], start: datetime | None = None,
+                     end: datetime | None = None, devise: str | None = None) -> wire.LedgerView:
+        require_admin(principal)
+        currency = (devise or config.currency).upper()
+        report = await queries.ledger(currency, start, end)
+        return wire.LedgerView(devise=currency, encaisse=wire.money(report.collected, currency),
+                               commissions=wire.money(report.commissions, currency),
+                               net_du=wire.money(report.net_payable, currency),
+                               rembourse=wire.money(report.refunds, currency), equilibre=report.balances)
+
+
+def paging(page: int, page_size: int) -> tuple[int, int]:
+    if page < 1 or not 1 <= page_size <= 200:
+        raise InvalidInput("page ≥ 1 et 1 ≤ page_size ≤ 200")
+    return page_size, (page - 1) * page_size
+
+
+async def inbound(request: Request[Any, Any, Any], clock: Clock) -> InboundCallback:
+    return InboundCallback(headers={k.lower(): v for k, v in request.headers.items()}, body=await request.body(),
+                           received_at=clock.now(), query=dict(request.query_params))
+
+
+class MobileMoneyWebhooks(Controller):
+    """Unsigned callbacks (MTN, Orange) only trigger a status check; FedaPay's are verified. All idempotent."""
+
+    path = "/api/payments/webhooks"
+    tags = ("webhooks",)
+
+    @route("/mtn/", http_method=["POST", "PUT"], status_code=HTTP_200_OK, security=[])
+    async def mtn(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
+                  clock: FromDishka[Clock]) -> wire.WebhookAck:
+        result = await use_case(PaymentMethod.MTN, await inbound(request, clock))
+        return wire.WebhookAck(status="ok", outcome=result.outcome)
+
+    @post("/orange/", status_code=HTTP_200_OK, security=[])
+    async def orange(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
+                     clock: FromDishka[Clock]) -> wire.WebhookAck:
+        result = await use_case(PaymentMethod.ORANGE, await inbound(request, clock))
+        return wire.WebhookAck(status="ok", outcome=result.outcome)
+
+    @post("/moov/", status_code=HTTP_200_OK, security=[])
+    async def moov(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
+                   clock: FromDishka[Clock]) -> wire.WebhookAck:
+        result = await use_case(PaymentMethod.MOOV, await inbound(request, clock))
+        return wire.WebhookAck(status="ok", outcome=result.outcome)
