@@ -65,7 +65,7 @@ class FedapaySettings:
     currency: str = "XOF"
     push_path: str = PUSH_PATH
     signature_tolerance_seconds: int = 300
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @property
     def configured(self) -> bool:
@@ -152,7 +152,8 @@ class FedapayGateway:
             raise InvalidCallback("Notification FedaPay sans transaction")
         name = str(event.get("name") or event.get("type") or "")
         event_id = event.get("id")
-        delivery_id = str(event_id) if event_id not in (None, "") else f"{name}:{entity['id']}:{entity.get('updated_at')}"
+        delivery_id = (str(event_id) if event_id not in (None, "")
+                       else f"{name}:{entity['id']}:{entity.get('updated_at')}")
         return CallbackNotice(provider_reference=str(entity["id"]), delivery_id=delivery_id, signed=True, kind=name)
 
     # ------------------------------------------------------------ steps

@@ -207,6 +207,8 @@ class StripeGateway:
     # ------------------------------------------------------------ refunds
 
     async def refund(self, order: RefundOrder) -> RefundOutcome:
+        if order.amount.currency != order.charge.amount.currency:
+            raise GatewayRejected("Un remboursement Stripe se fait dans la devise du paiement")
         intent = order.transaction_id if (order.transaction_id or "").startswith("pi_") else None
         if intent is None:
             intent = await self._intent_of(order.charge.provider_reference)
@@ -231,8 +233,10 @@ class StripeGateway:
             raise GatewayRejected("Stripe ne connaît pas cette session de paiement")
         session = self._answer(response, "lecture de la session")
         intent = _id(session.get("payment_intent"))
-        if intent is None:
+        if session.get("mode") == "subscription":
             raise RefundNotSupported("Abonnement Stripe : remboursez depuis le tableau de bord Stripe")
+        if intent is None:
+            raise GatewayRejected("Stripe : aucun paiement à rembourser sur cette session")
         return intent
 
     async def fetch_refund(self, provider_reference: str) -> ChargeState:
@@ -330,7 +334,7 @@ class StripeGateway:
         body = json_body(response)
         if response.is_success:
             return body
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        error: dict[str, Any] = body["error"] if isinstance(body.get("error"), dict) else {}
         kind, code = error.get("type"), error.get("code")
         message = error.get("message") or f"HTTP {response.status_code}"
         status = response.status_code

@@ -91,8 +91,8 @@ def lookup(started: ChargeStarted, request: ChargeRequest) -> ChargeLookup:
     return ChargeLookup(started.provider_reference, request.order_id, request.amount, request.reference)
 
 
-async def settled(gateway: FedapayGateway, lookup: ChargeLookup, timeout: float = 3.0) -> ChargeStatus:
-    deadline = time.monotonic() + timeout
+async def settled(gateway: FedapayGateway, lookup: ChargeLookup, within: float = 3.0) -> ChargeStatus:
+    deadline = time.monotonic() + within
     while True:
         status = await gateway.fetch_charge(lookup)
         assert status is not None
@@ -145,7 +145,7 @@ async def test_happy_path_pending_then_succeeded(gateway: FedapayGateway, fake: 
     assert status.state is ChargeState.SUCCEEDED
     assert status.provider_status == "approved"
     assert status.transaction_id == fake.transaction(started.provider_reference)["reference"]
-    assert status.transaction_id.startswith("trx_")
+    assert status.transaction_id is not None and status.transaction_id.startswith("trx_")
     assert status.amount == Money(5000, "XOF")
     assert status.reason is None
 

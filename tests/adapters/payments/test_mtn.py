@@ -15,13 +15,14 @@ import pytest
 
 from adapters.payments.fakes import mtn as numbers
 from adapters.payments.fakes.mtn import FakeMtn
-from adapters.payments.fakes.server import CallbackCatcher
+from adapters.payments.fakes.server import CallbackCatcher, Request
 from adapters.payments.http import ProviderClient
 from adapters.payments.mtn import MtnGateway, MtnSettings, callback_url_with_reference, sanitize_note
 from application.payments.ports import (
     ChargeLookup,
     ChargeRequest,
     ChargeState,
+    ChargeStatus,
     InboundCallback,
     RefundOrder,
 )
@@ -29,7 +30,7 @@ from domain.payments.errors import GatewayRejected, GatewayUnavailable, InvalidC
 from domain.payments.model import PaymentMethod
 from domain.shared.money import Money
 
-SETTLE = 0.2
+SETTLE = 0.25
 RTP = "/collection/v1_0/requesttopay"
 TOKEN = "/collection/token/"
 
@@ -60,7 +61,7 @@ def fast(mtn: FakeMtn, **overrides: object) -> MtnSettings:
 
 def make(settings: MtnSettings, **kwargs: Any) -> MtnGateway:
     """The gateway on a plain-http client (loading the CA bundle for every test costs more than the test)."""
-    http = httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_seconds, verify=False)
+    http = httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_seconds, verify=False)  # noqa: S501 (plain http on 127.0.0.1)
     return MtnGateway(settings, ProviderClient("MTN MoMo", settings.base_url, settings.policy, http), **kwargs)
 
 
@@ -84,8 +85,8 @@ def lookup(request: ChargeRequest) -> ChargeLookup:
     return ChargeLookup(str(request.reference), request.order_id, request.amount, request.reference)
 
 
-async def settled(gateway: MtnGateway, request: ChargeRequest, timeout: float = 3.0):  # noqa: ANN201
-    deadline = asyncio.get_running_loop().time() + timeout
+async def settled(gateway: MtnGateway, request: ChargeRequest, within: float = 3.0) -> ChargeStatus:
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         status = await gateway.fetch_charge(lookup(request))
         assert status is not None
@@ -244,7 +245,7 @@ def test_the_callback_reference_is_added_to_the_query() -> None:
 # ---------------------------------------------------------------- callbacks
 
 
-def inbound(request) -> InboundCallback:  # noqa: ANN001
+def inbound(request: Request) -> InboundCallback:
     return InboundCallback(headers=request.headers, body=request.body, received_at=datetime.now(UTC),
                            query=request.query)
 

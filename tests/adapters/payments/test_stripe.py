@@ -4,10 +4,12 @@ events, refunds, idempotency, Stripe's errors, retries and time-outs."""
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from uuid import uuid4
 
 import httpx
@@ -15,7 +17,7 @@ import pytest
 
 from adapters.payments.fakes.server import CallbackCatcher
 from adapters.payments.fakes.stripe import FakeStripe, decode_form
-from adapters.payments.http import sign_timestamped
+from adapters.payments.http import ProviderClient, sign_timestamped
 from adapters.payments.stripe import STRIPE_API_VERSION, StripeGateway, StripeSettings, encode_form
 from application.payments.ports import (
     CallbackNotice,
@@ -34,6 +36,7 @@ from domain.shared.money import Money
 SECRET, WEBHOOK_SECRET = "sk_test_fake", "whsec_fake"
 SUCCESS_URL = "https://spotvibe.test/paiement/retour?session={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "https://spotvibe.test/paiement/annule"
+TLS = ssl.create_default_context()  # built once: each httpx client would otherwise load the CA bundle again
 
 
 @pytest.fixture
@@ -55,9 +58,15 @@ def settings_for(fake: FakeStripe, **changes: Any) -> StripeSettings:
                                   retry_backoff_seconds=0.01), **changes)
 
 
+def gateway_for(fake: FakeStripe, **changes: Any) -> StripeGateway:
+    settings = settings_for(fake, **changes)
+    http = httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_seconds, verify=TLS)
+    return StripeGateway(settings, ProviderClient("stripe", settings.base_url, settings.policy, client=http))
+
+
 @pytest.fixture
 async def gateway(stripe: FakeStripe) -> AsyncIterator[StripeGateway]:
-    gateway = StripeGateway(settings_for(stripe))
+    gateway = gateway_for(stripe)
     yield gateway
     await gateway.aclose()
 
@@ -74,15 +83,20 @@ def lookup(started: ChargeStarted, request: ChargeRequest) -> ChargeLookup:
 
 
 async def click(url: str, action: str) -> httpx.Response:
-    async with httpx.AsyncClient() as browser:
+    async with httpx.AsyncClient(verify=TLS) as browser:
         return await browser.post(url, data={"action": action})
 
 
 def events(stripe: FakeStripe, catcher: CallbackCatcher, n: int) -> list[InboundCallback]:
-    """The first `n` webhook deliveries, as our endpoint received them."""
+    """The first `n` webhook deliveries, as our endpoint received them (in the order they arrived)."""
     assert len(stripe.wait_for_deliveries(n)) >= n
     return [InboundCallback(headers=r.headers, body=r.body, received_at=datetime.now(UTC))
             for r in catcher.requests[:n]]
+
+
+def notices(gateway: StripeGateway, callbacks: list[InboundCallback]) -> dict[str, CallbackNotice]:
+    """Read and keyed by event type: Stripe does not promise any delivery order."""
+    return {notice.kind: notice for notice in map(gateway.read_callback, callbacks)}
 
 
 def signed(body: bytes, *, timestamp: int | None = None, secret: str = WEBHOOK_SECRET) -> InboundCallback:
@@ -93,23 +107,25 @@ def signed(body: bytes, *, timestamp: int | None = None, secret: str = WEBHOOK_S
 # ------------------------------------------------------------------ settings and encoding
 
 
-def test_settings_are_configured_only_with_both_secrets() -> None:
+async def test_settings_are_configured_only_with_both_secrets() -> None:
     assert StripeSettings(secret_key="sk", webhook_secret="whsec").configured
     assert not StripeSettings(secret_key="sk").configured
     assert not StripeSettings(webhook_secret="whsec").configured
     assert StripeSettings().base_url == "https://api.stripe.com"
     assert StripeSettings().api_version == STRIPE_API_VERSION
-    assert StripeGateway(StripeSettings()).method is PaymentMethod.CARD
+    gateway = StripeGateway(StripeSettings())
+    assert gateway.method is PaymentMethod.CARD and not gateway.configured
+    await gateway.aclose()
 
 
 def test_the_form_encoder_uses_bracket_notation_and_the_fake_reads_it_back() -> None:
-    params = {"mode": "payment", "line_items": [{"price_data": {"currency": "eur", "unit_amount": 1250}, "quantity": 1}],
-              "metadata": {"a": "b"}, "flag": True, "skipped": None}
+    params = {"mode": "payment", "metadata": {"a": "b"}, "flag": True, "skipped": None,
+              "line_items": [{"price_data": {"currency": "eur", "unit_amount": 1250}, "quantity": 1}]}
     pairs = encode_form(params)
     assert ("line_items[0][price_data][unit_amount]", "1250") in pairs
     assert ("flag", "true") in pairs
     assert all(key != "skipped" for key, _ in pairs)
-    body = httpx.QueryParams(pairs).__str__().encode()
+    body = urlencode(pairs).encode()
     assert decode_form(body) == {"mode": "payment", "flag": "true", "metadata": {"a": "b"},
                                  "line_items": [{"price_data": {"currency": "eur", "unit_amount": "1250"},
                                                  "quantity": "1"}]}
@@ -170,7 +186,8 @@ async def test_paying_on_the_hosted_page_succeeds_and_the_signed_event_is_believ
     assert pending is not None and pending.state is ChargeState.PENDING
     assert pending.provider_status == "open/unpaid"
 
-    page = httpx.get(started.redirect_url)
+    async with httpx.AsyncClient(verify=TLS) as browser:
+        page = await browser.get(started.redirect_url)
     assert page.status_code == 200 and "Payer" in page.text and "Refuser" in page.text and "5000 XOF" in page.text
     answer = await click(started.redirect_url, "pay")
     assert answer.status_code == 303
@@ -229,10 +246,9 @@ async def test_an_asynchronous_payment_is_pending_then_succeeds(stripe: FakeStri
     assert status is not None and status.state is ChargeState.PENDING
     assert status.provider_status == "complete/unpaid/processing"
 
-    first, second = events(stripe, catcher, 2)
-    assert gateway.read_callback(first).claimed_state is ChargeState.PENDING
-    notice = gateway.read_callback(second)
-    assert (notice.kind, notice.claimed_state) == ("checkout.session.async_payment_succeeded", ChargeState.SUCCEEDED)
+    read = notices(gateway, events(stripe, catcher, 2))
+    assert read["checkout.session.completed"].claimed_state is ChargeState.PENDING
+    assert read["checkout.session.async_payment_succeeded"].claimed_state is ChargeState.SUCCEEDED
     status = await gateway.fetch_charge(lookup(started, request))
     assert status is not None and status.state is ChargeState.SUCCEEDED
 
@@ -243,9 +259,8 @@ async def test_an_asynchronous_payment_can_fail(stripe: FakeStripe, catcher: Cal
     started = await gateway.start_charge(request)
     stripe.complete(started.provider_reference)
 
-    _, failed = events(stripe, catcher, 2)
-    notice = gateway.read_callback(failed)
-    assert (notice.kind, notice.claimed_state) == ("checkout.session.async_payment_failed", ChargeState.FAILED)
+    read = notices(gateway, events(stripe, catcher, 2))
+    assert read["checkout.session.async_payment_failed"].claimed_state is ChargeState.FAILED
     status = await gateway.fetch_charge(lookup(started, request))
     assert status is not None and status.state is ChargeState.FAILED
     assert status.reason == "Your card was declined."
@@ -253,7 +268,7 @@ async def test_an_asynchronous_payment_can_fail(stripe: FakeStripe, catcher: Cal
 
 async def test_settle_finishes_an_asynchronous_payment_by_hand(catcher: CallbackCatcher) -> None:
     with FakeStripe(webhook_url=catcher.url, settle_after=30) as stripe:
-        gateway = StripeGateway(settings_for(stripe))
+        gateway = gateway_for(stripe)
         request = charge(payer_email="awa+async@example.com")
         started = await gateway.start_charge(request)
         stripe.complete(started.provider_reference)
@@ -306,17 +321,19 @@ async def test_a_recurring_gift_opens_a_subscription_session(stripe: FakeStripe,
     subscription = status.transaction_id
     assert stripe.subscriptions[subscription]["metadata"]["order_id"] == "DON-0007"
 
-    completed, first_invoice = (gateway.read_callback(c) for c in events(stripe, catcher, 2))
-    assert (completed.kind, completed.claimed_state) == ("checkout.session.completed", ChargeState.SUCCEEDED)
-    assert (first_invoice.kind, first_invoice.provider_reference, first_invoice.order_id) == (
-        "invoice.paid", subscription, "DON-0007")
+    read = notices(gateway, events(stripe, catcher, 2))
+    completed, first_invoice = read["checkout.session.completed"], read["invoice.paid"]
+    assert (completed.provider_reference, completed.claimed_state) == (started.provider_reference,
+                                                                       ChargeState.SUCCEEDED)
+    assert (first_invoice.provider_reference, first_invoice.order_id) == (subscription, "DON-0007")
     assert first_invoice.claimed_state is None
 
     stripe.renew(subscription)
-    stripe.cancel_subscription(subscription)
-    renewal, deleted = (gateway.read_callback(c) for c in events(stripe, catcher, 4)[2:])
-    assert (renewal.kind, renewal.provider_reference) == ("invoice.paid", subscription)
+    renewal = gateway.read_callback(events(stripe, catcher, 3)[2])
+    assert (renewal.kind, renewal.provider_reference, renewal.order_id) == ("invoice.paid", subscription, "DON-0007")
     assert json.loads(catcher.requests[2].body)["data"]["object"]["billing_reason"] == "subscription_cycle"
+    stripe.cancel_subscription(subscription)
+    deleted = gateway.read_callback(events(stripe, catcher, 4)[3])
     assert (deleted.kind, deleted.provider_reference, deleted.order_id) == (
         "customer.subscription.deleted", subscription, "DON-0007")
     assert len({renewal.delivery_id, deleted.delivery_id, first_invoice.delivery_id}) == 3
@@ -438,6 +455,14 @@ async def test_refunding_more_than_was_paid_is_rejected(stripe: FakeStripe, gate
     assert stripe.refunds == {}
 
 
+async def test_an_unpaid_session_cannot_be_refunded(stripe: FakeStripe, gateway: StripeGateway) -> None:
+    request = charge()
+    started = await gateway.start_charge(request)
+    with pytest.raises(GatewayRejected):
+        await gateway.refund(RefundOrder(uuid4(), lookup(started, request), Money(5000, "XOF"), None, None, ""))
+    assert stripe.count("/v1/refunds") == 0
+
+
 async def test_an_unknown_refund_is_rejected(gateway: StripeGateway) -> None:
     with pytest.raises(GatewayRejected):
         await gateway.fetch_refund("re_unknown")
@@ -481,12 +506,12 @@ async def test_an_amount_below_stripes_minimum_is_rejected(stripe: FakeStripe, g
 async def test_a_card_error_is_rejected_with_stripes_message(stripe: FakeStripe, gateway: StripeGateway) -> None:
     stripe.fail_next(1, 402, body={"error": {"type": "card_error", "code": "card_declined",
                                              "message": "Your card was declined."}})
-    with pytest.raises(GatewayRejected, match="Your card was declined."):
+    with pytest.raises(GatewayRejected, match=r"Your card was declined\."):
         await gateway.start_charge(charge())
 
 
 async def test_a_wrong_secret_key_makes_the_gateway_unavailable(stripe: FakeStripe) -> None:
-    gateway = StripeGateway(settings_for(stripe, secret_key="sk_test_wrong_key_1234"))
+    gateway = gateway_for(stripe, secret_key="sk_test_wrong_key_1234")
     with pytest.raises(GatewayUnavailable):
         await gateway.start_charge(charge())
     await gateway.aclose()
@@ -524,7 +549,7 @@ async def test_three_500s_make_the_gateway_unavailable(stripe: FakeStripe, gatew
 
 
 async def test_a_slow_stripe_makes_the_gateway_unavailable(stripe: FakeStripe) -> None:
-    gateway = StripeGateway(settings_for(stripe, retry_attempts=2))
+    gateway = gateway_for(stripe, retry_attempts=2)
     stripe.slow(0.5)
     with pytest.raises(GatewayUnavailable):
         await gateway.start_charge(charge())
@@ -534,9 +559,9 @@ async def test_a_slow_stripe_makes_the_gateway_unavailable(stripe: FakeStripe) -
 
 
 async def test_the_fake_validates_what_stripe_validates(stripe: FakeStripe) -> None:
-    async def post(form: dict[str, str], key: str = SECRET) -> httpx.Response:
-        async with httpx.AsyncClient(base_url=stripe.url) as client:
-            return await client.post("/v1/checkout/sessions", data=form, headers={"Authorization": f"Bearer {key}"})
+    async def post(form: dict[str, str], auth: str = f"Bearer {SECRET}") -> httpx.Response:
+        async with httpx.AsyncClient(base_url=stripe.url, verify=TLS) as client:
+            return await client.post("/v1/checkout/sessions", data=form, headers={"Authorization": auth})
 
     base = {"mode": "payment", "line_items[0][price_data][currency]": "xof",
             "line_items[0][price_data][unit_amount]": "5000", "line_items[0][price_data][product_data][name]": "x",
@@ -552,4 +577,5 @@ async def test_the_fake_validates_what_stripe_validates(stripe: FakeStripe) -> N
         answer = await post({**base, **change})
         assert answer.status_code == 400, change
         assert answer.json()["error"]["param"] == param
-    assert (await post({"mode": "payment"}, key="")).status_code == 401
+    missing = await post({"mode": "payment"}, auth="Basic")
+    assert missing.status_code == 401 and "Invalid API Key" in missing.json()["error"]["message"]

@@ -37,6 +37,8 @@ _PAGE = re.compile(r"^/process/([A-Za-z0-9_-]+)$")
 _E164 = re.compile(r"^\+\d{8,15}$")
 CURRENCIES = frozenset({"XOF"})
 COUNTRIES = frozenset({"bj", "tg", "ci", "sn", "ne"})
+FAKE_SECRET_KEY = "sk_sandbox_fake"
+FAKE_WEBHOOK_SECRET = "wh_sandbox_fake"
 MODES = frozenset({"moov", "moov_tg", "mtn", "mtn_open", "mtn_ci", "togocel"})
 
 _PAGE_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>FedaPay (fake)</title></head>
@@ -60,7 +62,7 @@ def _not_found(what: str) -> Reply:
 class FakeFedapay(FakeProvider):
     name = "fedapay"
 
-    def __init__(self, *, secret_key: str = "sk_sandbox_fake", webhook_secret: str = "wh_sandbox_fake",
+    def __init__(self, *, secret_key: str = FAKE_SECRET_KEY, webhook_secret: str = FAKE_WEBHOOK_SECRET,
                  webhook_url: str | None = None, port: int = 0, settle_after: float = 0.2) -> None:
         super().__init__(port=port)
         self.secret_key = secret_key
@@ -160,8 +162,7 @@ class FakeFedapay(FakeProvider):
         if not self._phone_ok(body.get("phone_number")):
             return _invalid({"phone_number": ["numéro invalide"]})
         with self._lock:
-            transaction_id = self.tokens.get(body["token"])
-            transaction = self.transactions.get(transaction_id) if transaction_id else None
+            transaction = self.transactions.get(self.tokens.get(body["token"], 0))
             if transaction is None:
                 return _not_found("Jeton")
             if transaction["status"] != "pending":
@@ -170,8 +171,12 @@ class FakeFedapay(FakeProvider):
             transaction["updated_at"] = _now()
         digit = body["phone_number"]["number"][-1]
         if digit != "9":
-            outcome = "declined" if digit == "0" else "approved"
-            self.later(self.settle_after, lambda: self._finish(transaction_id, outcome, quiet=True))
+            transaction_id, outcome = transaction["id"], "declined" if digit == "0" else "approved"
+
+            def outcome_arrives() -> None:
+                self._finish(transaction_id, outcome, quiet=True)
+
+            self.later(self.settle_after, outcome_arrives)
         return 200, {}, {"message": "success"}
 
     def _page(self, request: Request, token: str) -> Reply:

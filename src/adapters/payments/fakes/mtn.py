@@ -6,7 +6,7 @@ seconds, X-Reference-Id a UUID4 (400 otherwise) and unique (409 RESOURCE_ALREADY
 (500 INVALID_CURRENCY), notes without ' or & and at most 160 characters (400), never empty (500).
 
 Sandbox test numbers decide the outcome (the payer "approves" at once unless the table says otherwise):
-46733123450 FAILED, ...451 REJECTED (FAILED, APPROVAL_REJECTED), ...452 TIMEOUT (PENDING for 2 x settle_after,
+46733123450 FAILED, ...451 REJECTED (FAILED, APPROVAL_REJECTED), ...452 TIMEOUT (PENDING for 3 x settle_after,
 then FAILED, EXPIRED), ...453 PENDING then SUCCESSFUL after settle_after, ...454 PENDING until `settle`,
 any other number SUCCESSFUL. When a transaction reaches a final state, its status body is sent once (no retry)
 to its X-Callback-Url, unsigned, as MTN does.
@@ -33,6 +33,7 @@ REJECTED_NUMBER = "46733123451"
 TIMEOUT_NUMBER = "46733123452"
 LATE_NUMBER = "46733123453"
 PENDING_NUMBER = "46733123454"
+TIMEOUT_FACTOR = 3  # the timeout number stays pending this many times settle_after, then EXPIRED
 
 APIM_401 = {"statusCode": 401, "message": "Access denied due to invalid subscription key. "
             "Make sure to provide a valid key for an active subscription."}
@@ -234,7 +235,7 @@ class FakeMtn(FakeProvider):
             charge.refunded += amount
             transaction.refunded = amount
             transaction.body.setdefault("payee", charge.body.get("payer"))
-            self.later(self.settle_after, lambda: self._finish(reference, "SUCCESSFUL", None))
+            self._finish_later(self.settle_after, reference, "SUCCESSFUL", None)
             return None
         number = transaction.body["payer"]["partyId"]
         if number == FAILED_NUMBER:
@@ -242,12 +243,18 @@ class FakeMtn(FakeProvider):
         if number == REJECTED_NUMBER:
             return "FAILED", "APPROVAL_REJECTED"
         if number == TIMEOUT_NUMBER:
-            self.later(2 * self.settle_after, lambda: self._finish(reference, "FAILED", "EXPIRED"))
+            self._finish_later(TIMEOUT_FACTOR * self.settle_after, reference, "FAILED", "EXPIRED")
         elif number == LATE_NUMBER:
-            self.later(self.settle_after, lambda: self._finish(reference, "SUCCESSFUL", None))
+            self._finish_later(self.settle_after, reference, "SUCCESSFUL", None)
         elif number != PENDING_NUMBER:
             return "SUCCESSFUL", None
         return None
+
+    def _finish_later(self, seconds: float, reference: str, status: str, reason: str | None) -> None:
+        def finish() -> None:
+            self._finish(reference, status, reason)
+
+        self.later(seconds, finish)
 
     def _finish(self, reference: str, status: str, reason: str | None) -> bool:
         with self._lock:

@@ -162,7 +162,7 @@ class FakeOrange(FakeProvider):
             self.payments[pay_token], self._orders[order_id] = payment, pay_token
             if amount % 100 in (11, 13):
                 payment.status = "PENDING"
-                self.later(self.settle_after, lambda: self._finish(pay_token, amount % 100 == 11))
+                self.later(self.settle_after, lambda: self._conclude(pay_token, amount % 100 == 11))
         return 201, {}, {"status": 201, "message": "OK", "pay_token": pay_token,
                          "payment_url": f"{self.url}/payment/pay_token/{pay_token}", "notif_token": notif_token}
 
@@ -221,6 +221,9 @@ class FakeOrange(FakeProvider):
     def _expire(self, payment: WebPayment) -> None:
         if payment.status in OPEN and time.monotonic() - payment.created >= self.token_ttl:
             payment.status = "EXPIRED"
+
+    def _conclude(self, pay_token: str, success: bool) -> None:
+        self._finish(pay_token, success)
 
     def _finish(self, pay_token: str, success: bool) -> bool:
         with self._lock:

@@ -36,7 +36,7 @@ DECLINE = {"code": "card_declined", "decline_code": "generic_decline", "message"
 
 
 def decode_form(body: bytes) -> dict[str, Any]:
-    """`a[b][0][c]=v` -> {"a": {"b": [{"c": "v"}]}}; `a[]=v` appends. Raises ValueError on clashing keys."""
+    """`a[b][0][c]=v` -> {"a": {"b": [{"c": "v"}]}}; `a[]=v` appends. Clashing keys are refused (400)."""
     root: dict[str, Any] = {}
     for key, value in parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=False):
         head = key.split("[", 1)[0]
@@ -47,7 +47,7 @@ def decode_form(body: bytes) -> dict[str, Any]:
                 node = node.setdefault(part, {})
             node[path[-1] or str(len(node))] = value
         except (AttributeError, TypeError) as error:
-            raise ValueError(f"Invalid hash: {key}") from error
+            raise Refused(f"Invalid hash: {key}", key, None) from error
 
     def listify(value: Any) -> Any:
         if not isinstance(value, dict):
@@ -57,7 +57,8 @@ def decode_form(body: bytes) -> dict[str, Any]:
             return [items[k] for k in sorted(items, key=int)]
         return items
 
-    return listify(root)
+    decoded: dict[str, Any] = listify(root)
+    return decoded
 
 
 def stripe_error(status: int, message: str, *, kind: str = "invalid_request_error", code: str | None = None,
@@ -68,16 +69,22 @@ def stripe_error(status: int, message: str, *, kind: str = "invalid_request_erro
 
 
 class Refused(Exception):
-    """A request Stripe refuses with a 400 invalid_request_error."""
+    """A request Stripe refuses with an invalid_request_error (400, or 404 for a missing object)."""
 
-    def __init__(self, message: str, param: str | None, code: str | None) -> None:
+    def __init__(self, message: str, param: str | None, code: str | None, status: int = 400) -> None:
         super().__init__(message)
-        self.reply = stripe_error(400, message, param=param, code=code)
+        self.reply = stripe_error(status, message, param=param, code=code)
 
 
 def need(condition: bool, message: str, param: str | None = None, code: str | None = None) -> None:
     if not condition:
         raise Refused(message, param, code)
+
+
+def found(value: dict[str, Any] | None, kind: str, ident: str) -> dict[str, Any]:
+    if value is None:
+        raise Refused(f"No such {kind}: '{ident}'", "id", "resource_missing", 404)
+    return value
 
 
 def positive(value: Any) -> bool:
@@ -115,61 +122,53 @@ class FakeStripe(FakeProvider):
             return stripe_error(401, f"Invalid API Key provided: {key[:8]}{'*' * 8}{key[-4:]}" if key else
                                 "You did not provide an API key. You need to provide your API key in the Authorization "
                                 "header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').")
-        if request.method == "GET":
-            return self._get(request)
         try:
-            params = decode_form(request.body)
-        except ValueError as error:
-            return stripe_error(400, str(error))
-        key = request.headers.get("idempotency-key")
+            if request.method == "GET":
+                return self._get(request)
+            return self._post(request, decode_form(request.body))
+        except Refused as refused:
+            return refused.reply
+
+    def _post(self, request: Request, params: dict[str, Any]) -> Reply:
+        create = {"/v1/checkout/sessions": self._create_session, "/v1/refunds": self._create_refund}.get(request.path)
+        if create is None:
+            return self._unknown_url(request.method, request.path)
+        idem = request.headers.get("idempotency-key")
         with self._lock:  # one POST at a time: idempotency checks and state changes are atomic
-            if key and key in self._idempotent:
-                fingerprint, reply = self._idempotent[key]
+            if idem and idem in self._idempotent:
+                fingerprint, reply = self._idempotent[idem]
                 if fingerprint != (request.path, params):
                     return stripe_error(400, "Keys for idempotent requests can only be used with the same "
                                              f"parameters they were first used with. Try using a key other than "
-                                             f"'{key}' if you meant to execute a different request.",
+                                             f"'{idem}' if you meant to execute a different request.",
                                         kind="idempotency_error")
                 return reply[0], {**reply[1], "Idempotent-Replayed": "true"}, copy.deepcopy(reply[2])
-            try:
-                reply = self._post(request.path, params)
-            except Refused as refused:
-                return refused.reply
-            if key and reply[0] == 200:  # validation errors are not stored (Stripe's rule)
-                self._idempotent[key] = ((request.path, params), copy.deepcopy(reply))
+            reply = create(params)
+            if idem and reply[0] == 200:  # validation errors are not stored (Stripe's rule)
+                self._idempotent[idem] = ((request.path, params), copy.deepcopy(reply))
             return reply
 
     def _get(self, request: Request) -> Reply:
         with self._lock:
             if match := re.fullmatch(r"/v1/checkout/sessions/([^/]+)", request.path):
-                session = self.sessions.get(match[1])
-                if session is None:
-                    return self._missing("checkout.session", match[1])
-                shown = copy.deepcopy(session)
+                shown = copy.deepcopy(found(self.sessions.get(match[1]), "checkout.session", match[1]))
                 expand = [v for k, v in request.query.items() if k.startswith("expand")]
                 if "payment_intent" in expand and shown["payment_intent"]:
                     shown["payment_intent"] = self._public(self.intents[shown["payment_intent"]])
                 return 200, {}, shown
             if match := re.fullmatch(r"/v1/refunds/([^/]+)", request.path):
-                refund = self.refunds.get(match[1])
-                return (200, {}, copy.deepcopy(refund)) if refund else self._missing("refund", match[1])
+                return 200, {}, copy.deepcopy(found(self.refunds.get(match[1]), "refund", match[1]))
         return self._unknown_url(request.method, request.path)
 
-    def _post(self, path: str, params: dict[str, Any]) -> Reply:
-        if path == "/v1/checkout/sessions":
-            return self._create_session(params)
-        if path == "/v1/refunds":
-            return self._create_refund(params)
-        return self._unknown_url("POST", path)
-
     def _create_session(self, p: dict[str, Any]) -> Reply:
-        mode, items = p.get("mode"), p.get("line_items")
+        items: Any
+        mode, items = p.get("mode"), p.get("line_items", [])
         need(mode in {"payment", "subscription"}, f"Invalid mode: {mode} (payment or subscription)", "mode")
         need(isinstance(items, list) and bool(items), "Missing required param: line_items.", "line_items")
         total, currencies, interval = 0, set(), None
         for i, item in enumerate(items):
             at = f"line_items[{i}]"
-            data = item.get("price_data") if isinstance(item, dict) else None
+            data: Any = item.get("price_data") if isinstance(item, dict) else None
             need(isinstance(data, dict), f"Missing required param: {at}[price_data].", f"{at}[price_data]")
             currency, amount, product = data.get("currency"), data.get("unit_amount"), data.get("product_data")
             need(currency in CURRENCIES, f"Invalid currency: {currency}. Stripe currently supports these "
@@ -215,7 +214,7 @@ class FakeStripe(FakeProvider):
     def _create_refund(self, p: dict[str, Any]) -> Reply:
         need("payment_intent" in p, "One of the following params should be provided for this request: "
              "payment_intent or charge.")
-        intent = self.intents.get(str(p["payment_intent"]))
+        intent: Any = self.intents.get(str(p["payment_intent"]))
         need(intent is not None, f"No such payment_intent: '{p['payment_intent']}'", "payment_intent",
              "resource_missing")
         need(intent["status"] == "succeeded", f"This PaymentIntent ({intent['id']}) does not have a successful "
@@ -244,9 +243,6 @@ class FakeStripe(FakeProvider):
         with self._lock:
             self.refunds[rid]["status"] = "succeeded"
             self.send_event("refund.updated", self.refunds[rid])
-
-    def _missing(self, kind: str, ident: str) -> Reply:
-        return stripe_error(404, f"No such {kind}: '{ident}'", code="resource_missing", param="id")
 
     @staticmethod
     def _unknown_url(method: str, path: str) -> Reply:
