@@ -277,6 +277,8 @@ async def test_attempts_are_found_by_each_of_their_references(repos: Repos) -> N
     assert await repos.attempts.by_callback_secret(PaymentMethod.ORANGE, "s2") is None
     assert (await repos.attempts.by_order_id(first.order_id)).number == 1
     assert await repos.attempts.by_order_id("nope") is None
+    assert (await repos.attempts.by_reference(second.reference)).id == second.id
+    assert await repos.attempts.by_reference(uuid4()) is None
     assert await repos.attempts.latest(payment.id + 1000) is None
 
 

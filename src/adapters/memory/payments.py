@@ -155,10 +155,13 @@ class MemoryAttemptRepository:
 
     async def by_callback_secret(self, method: PaymentMethod, secret: str) -> Attempt | None:
         found = [a for a in self._rows.values() if a.method is method and a.callback_secret == secret]
-        return detached(max(found, key=lambda a: a.id)) if found else None
+        return detached(max(found, key=lambda a: a.id or 0)) if found else None
 
     async def by_order_id(self, order_id: str) -> Attempt | None:
         return next((detached(a) for a in self._rows.values() if a.order_id == order_id), None)
+
+    async def by_reference(self, reference: UUID) -> Attempt | None:
+        return next((detached(a) for a in self._rows.values() if a.reference == reference), None)
 
     async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
         page = _newest_first(self._rows.values(), "created_at")[offset:offset + limit]

@@ -50,7 +50,8 @@ async def _write(session: AsyncSession, entity: object, conflict: str) -> None:
     `begin_nested()` first flushes whatever the session holds, outside the savepoint: an entity loaded here
     and changed would have its UPDATE run there, and a duplicate would break the whole transaction. So it
     leaves the session (keeping its changes) while the rest is flushed, and comes back inside the savepoint.
-    After a Conflict the entity is expired: read it again before using it."""
+    After a Conflict, a new entity is left out of the session and a changed one is expired (its unsaved changes
+    dropped): load it again before using it."""
     if entity in session:
         session.expunge(entity)
     await session.flush()
@@ -106,7 +107,9 @@ class SqlPaymentRepository:
 
     async def next_reference_number(self, day: date) -> int:
         """From a database sequence: never handed out twice, even by transactions that roll back."""
-        return int(await self._session.scalar(select(tables.payment_reference_seq.next_value())))
+        number = await self._session.scalar(select(tables.payment_reference_seq.next_value()))
+        assert number is not None
+        return int(number)
 
 
 class SqlPaymentStatistics:
@@ -178,6 +181,11 @@ class SqlAttemptRepository:
     async def by_order_id(self, order_id: str) -> Attempt | None:
         t = tables.payment_attempts
         result = await self._session.execute(select(Attempt).where(t.c.order_id == order_id))
+        return result.scalar_one_or_none()
+
+    async def by_reference(self, reference: UUID) -> Attempt | None:
+        t = tables.payment_attempts
+        result = await self._session.execute(select(Attempt).where(t.c.reference == reference))
         return result.scalar_one_or_none()
 
     async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:

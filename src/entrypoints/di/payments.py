@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from typing import Any
 
-from adapters.payments.fakes.local import LocalProviders
 from dishka import Provider, Scope, provide
 
 from adapters.auth.phones import RealmPhoneNumbers
+from adapters.payments.fakes.local import LocalProviders
 from adapters.payments.fedapay import FedapayGateway, FedapaySettings
 from adapters.payments.mtn import MtnGateway, MtnSettings
 from adapters.payments.orange import OrangeGateway, OrangeSettings

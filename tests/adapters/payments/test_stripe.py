@@ -4,7 +4,6 @@ events, refunds, idempotency, Stripe's errors, retries and time-outs."""
 from __future__ import annotations
 
 import json
-import ssl
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ import pytest
 
 from adapters.payments.fakes.server import CallbackCatcher
 from adapters.payments.fakes.stripe import FakeStripe, decode_form
-from adapters.payments.http import ProviderClient, sign_timestamped
+from adapters.payments.http import TLS, sign_timestamped
 from adapters.payments.stripe import STRIPE_API_VERSION, StripeGateway, StripeSettings, encode_form
 from application.payments.ports import (
     CallbackNotice,
@@ -36,7 +35,6 @@ from domain.shared.money import Money
 SECRET, WEBHOOK_SECRET = "sk_test_fake", "whsec_fake"
 SUCCESS_URL = "https://spotvibe.test/paiement/retour?session={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "https://spotvibe.test/paiement/annule"
-TLS = ssl.create_default_context()  # built once: each httpx client would otherwise load the CA bundle again
 
 
 @pytest.fixture
@@ -59,9 +57,7 @@ def settings_for(fake: FakeStripe, **changes: Any) -> StripeSettings:
 
 
 def gateway_for(fake: FakeStripe, **changes: Any) -> StripeGateway:
-    settings = settings_for(fake, **changes)
-    http = httpx.AsyncClient(base_url=settings.base_url, timeout=settings.timeout_seconds, verify=TLS)
-    return StripeGateway(settings, ProviderClient("stripe", settings.base_url, settings.policy, client=http))
+    return StripeGateway(settings_for(fake, **changes))
 
 
 @pytest.fixture

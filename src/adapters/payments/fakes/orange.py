@@ -57,7 +57,7 @@ class FakeOrange(FakeProvider):
 
     name = "orange"
 
-    def __init__(self, client_id: str = "fake-orange-id", client_secret: str = "fake-orange-secret",  # noqa: S107
+    def __init__(self, client_id: str = "fake-orange-id", client_secret: str = "fake-orange-secret",
                  merchant_key: str = "fakemerchant", *, currency: str = "OUV", country_path: str = "dev",
                  token_ttl: float = 600.0, access_token_ttl: int = 7_776_000, settle_after: float = 0.2,
                  port: int = 0) -> None:

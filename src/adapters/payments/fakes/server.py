@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from adapters.payments.http import TLS
+
 log = logging.getLogger("agora.fakes")
 
 # (status, headers, body): a body that is bytes is sent as is, None sends nothing, anything else as JSON.
@@ -194,7 +196,7 @@ class FakeProvider(ABC):
 
         def send() -> None:
             try:
-                response = httpx.request(method, url, content=body, headers=delivery.headers, timeout=10)
+                response = httpx.request(method, url, content=body, headers=delivery.headers, timeout=10, verify=TLS)
                 delivery.status = response.status_code
             except httpx.HTTPError as error:
                 delivery.error = f"{type(error).__name__}: {error}"

@@ -98,7 +98,7 @@ def new_id(prefix: str) -> str:
 class FakeStripe(FakeProvider):
     name = "stripe"
 
-    def __init__(self, *, secret_key: str = "sk_test_fake", webhook_secret: str = "whsec_fake",  # noqa: S107
+    def __init__(self, *, secret_key: str = "sk_test_fake", webhook_secret: str = "whsec_fake",
                  webhook_url: str | None = None, api_version: str = "2026-06-24.dahlia", port: int = 0,
                  settle_after: float = 0.2) -> None:
         super().__init__(port=port)
