@@ -31,7 +31,7 @@ from application.payments.charges import (
 )
 from application.payments.config import PaymentsConfig
 from application.payments.outcomes import DispatchPaymentOutcome
-from application.payments.ports import InboundCallback, PurposeQuote
+from application.payments.ports import InboundCallback
 from application.payments.purposes import PurposeRegistry
 from application.payments.queries import PaymentQueries
 from application.payments.reconcile import ReconcilePayments
@@ -46,31 +46,10 @@ from application.payments.settlement import Settlement
 from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED
 from application.shared.outbox import RelayOutbox
 from domain.identity.model import Realm
-from domain.payments.model import Payment, PaymentMethod, PaymentStatus, PaymentType, Purpose
-from domain.shared.errors import NotFound
-from domain.shared.money import Money
+from domain.payments.model import Payment, PaymentMethod, PaymentType, Purpose
+from tests.payments_support import TicketsForSale
 
 PAYER = 7
-ORGANISER = 99
-
-
-@dataclass
-class TicketsForSale:
-    """A purpose owner as the ticketing context will be: prices tickets, hears how their payments ended."""
-
-    kind: str = "ticket"
-    prices: dict[str, int] = field(default_factory=lambda: {"1": 5000, "2": 12_345})
-    sold_out: set[str] = field(default_factory=set)
-    heard: list[tuple[str, UUID, PaymentStatus]] = field(default_factory=list)
-
-    async def quote(self, reference: str, payer_id: int) -> PurposeQuote:
-        if reference not in self.prices:
-            raise NotFound("Billet introuvable")
-        return PurposeQuote(Money(self.prices[reference], "XOF"), f"Billet {reference}", beneficiary_id=ORGANISER)
-
-    async def settled(self, reference: str, payment_uuid: UUID, status: PaymentStatus) -> bool:
-        self.heard.append((reference, payment_uuid, status))
-        return reference not in self.sold_out
 
 
 @dataclass

@@ -24,7 +24,8 @@ from domain.payments.model import (
 from domain.payments.policies import ledger_report
 from domain.shared.errors import Conflict, InvalidInput, NotFound
 from domain.shared.money import Money
-from tests.application.payments_world import ORGANISER, PAYER, PaymentWorld
+from tests.application.payments_world import PAYER, PaymentWorld
+from tests.payments_support import ORGANISER
 
 MTN = PaymentMethod.MTN
 
