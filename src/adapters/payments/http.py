@@ -8,7 +8,7 @@ import hmac
 import logging
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,9 +43,11 @@ class ProviderClient:
         self._client = client or httpx.AsyncClient(base_url=base_url.rstrip("/"), verify=TLS,
                                                    timeout=httpx.Timeout(self.policy.timeout_seconds))
 
-    async def request(self, method: str, url: str, *, retry: bool = True, **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, url: str, *, retry: bool = True,
+                      final: Callable[[httpx.Response], bool] | None = None, **kwargs: Any) -> httpx.Response:
         """The provider's response; 4xx are returned for the gateway to interpret. Raises GatewayUnavailable
-        once the retries are spent on time-outs, connection errors or 5xx."""
+        once the retries are spent on time-outs, connection errors or 5xx. `final` marks 5xx answers that are
+        decisions, not outages (MTN refuses with 500 + a business code): those are returned at once."""
         attempts = self.policy.attempts if retry else 1
         last: str = ""
         for attempt in range(1, attempts + 1):
@@ -56,7 +58,7 @@ class ProviderClient:
             except httpx.TransportError as error:
                 last = f"connexion impossible ({type(error).__name__})"
             else:
-                if response.status_code not in RETRYABLE_STATUS:
+                if response.status_code not in RETRYABLE_STATUS or (final is not None and final(response)):
                     return response
                 last = f"HTTP {response.status_code} {response.text[:200]}"
                 if attempt == attempts:

@@ -138,7 +138,8 @@ class _Product:
     async def _fetch_token(self) -> tuple[str, float]:
         response = await self._client.request(
             "POST", f"/{self.name}/token/",  # no body: MTN answers 400 to a body on /token
-            headers={"Authorization": f"Basic {self._basic}", "Ocp-Apim-Subscription-Key": self.subscription_key})
+            headers={"Authorization": f"Basic {self._basic}", "Ocp-Apim-Subscription-Key": self.subscription_key},
+            final=is_decision)
         body = json_body(response)
         if response.status_code == 200 and isinstance(body.get("access_token"), str):
             try:
@@ -288,7 +289,7 @@ class MtnGateway:
                 "Ocp-Apim-Subscription-Key": product.subscription_key,
                 "X-Target-Environment": self.settings.target_environment,
                 **(headers or {}),
-            }, json=body)
+            }, json=body, final=is_decision)
             if response.status_code != 401:
                 break
             product.forget(token)
@@ -397,3 +398,9 @@ def _json_object(body: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def is_decision(response: httpx.Response) -> bool:
+    """A 500 carrying a business code or `login_failed` is MTN's answer, not an outage: no point retrying."""
+    body = json_body(response)
+    return _text(body.get("code")) in BUSINESS_ERROR_CODES or body.get("error") == LOGIN_FAILED

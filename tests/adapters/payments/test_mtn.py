@@ -444,6 +444,7 @@ async def test_the_wrong_currency_is_a_business_refusal(mtn: FakeMtn) -> None:
         await gateway.start_charge(charge())
     await gateway.aclose()
     assert mtn.last(RTP).status == 500 and mtn.transactions == {}
+    assert mtn.count(RTP) == 1  # a business refusal is an answer: not retried
 
 
 async def test_a_foreign_callback_host_and_environment_are_refused(catcher: CallbackCatcher) -> None:
