@@ -232,7 +232,7 @@ class CancelPayment:
         payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
         if payment.status is PaymentStatus.IN_PROGRESS:
             try:
-                await self._refresh(payment)
+                payment = await self._refresh(payment)
             except (GatewayUnavailable, MethodInactive) as error:
                 log.warning("cancel %s: provider not asked (%s); a later success is flagged", payment.uuid,
                             error.message)

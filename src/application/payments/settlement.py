@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 
 from application.payments.ports import (
-    Attempt,
     ChargeLookup,
     ChargeState,
     ChargeStatus,
@@ -22,6 +21,7 @@ from application.shared.ports import Clock, Outbox, OutboxMessage
 from domain.payments.errors import MethodInactive
 from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from domain.payments.model import (
+    Attempt,
     Commission,
     CommissionType,
     Payment,

@@ -127,7 +127,8 @@ class Payment:
 
     def pull_events(self) -> list[Any]:
         """The domain events raised since the last pull (for the outbox)."""
-        return self.__dict__.pop("_pending_events", [])
+        events: list[Any] = self.__dict__.pop("_pending_events", [])
+        return events
 
     def _refuse(self, step: str) -> InvalidTransition:
         return InvalidTransition("Paiement", self.status.value, step)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from application.payments.ports import (
     CommissionRepository,
     Gateways,
     Ledger,
+    PaymentGateway,
     PaymentPurposes,
     PaymentRepository,
     PaymentStatistics,
@@ -37,7 +38,8 @@ from domain.payments.model import PaymentMethod
 from domain.payments.policies import CommissionPolicy
 from entrypoints.settings import Settings
 
-SCALARS = {str: str, int: int, float: float, bool: lambda v: v.strip().lower() in {"1", "true", "yes", "on"}}
+SCALARS: dict[type, Callable[[str], Any]] = {
+    str: str, int: int, float: float, bool: lambda v: v.strip().lower() in {"1", "true", "yes", "on"}}
 
 
 def settings_from_env(cls: type[Any], prefix: str, env: Mapping[str, str]) -> Any:
@@ -84,6 +86,7 @@ class PaymentsProvider(Provider):
     @provide(scope=Scope.APP)
     async def gateways(self, settings: Settings, local: LocalProviders | None) -> AsyncIterator[Gateways]:
         env = settings.payment_env
+        built: list[PaymentGateway]
         if local is not None:
             built = [MtnGateway(local.mtn_settings()), OrangeGateway(local.orange_settings()),
                      FedapayGateway(local.fedapay_settings()), StripeGateway(local.stripe_settings())]
@@ -94,7 +97,7 @@ class PaymentsProvider(Provider):
                      StripeGateway(settings_from_env(StripeSettings, "STRIPE", env))]
         yield GatewayRegistry(built)
         for gateway in built:
-            await gateway.aclose()
+            await gateway.aclose()  # type: ignore[attr-defined]
 
     @provide(scope=Scope.APP)
     def purposes(self) -> PaymentPurposes:
