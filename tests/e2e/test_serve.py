@@ -3,6 +3,7 @@ faces, the worker sending the welcome emails, and a clean stop on SIGINT that ke
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from adapters.payments.http import sign_timestamped
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-serve")]
 
@@ -101,6 +104,7 @@ def served() -> Iterator[Served]:
     assert made.stdout.strip().isdigit()
 
     port = free_port()
+    env.update(AGORA_PAYMENTS="fake", AGORA_PUBLIC_URL=f"http://127.0.0.1:{port}")
     log = data_dir / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
@@ -194,6 +198,25 @@ def test_eebc_login_profile_logout_for_accounts_made_by_the_cli(served: Served) 
     # welcome emails of accounts made before the start and while running both go out
     wait_for_email(served, "paul@eebc.test")
     wait_for_email(served, "marie@eebc.test")
+
+
+def test_fake_payment_providers_run_inside_the_server(served: Served) -> None:
+    """AGORA_PAYMENTS=fake: every method is active, and webhooks are verified against the fakes' secrets."""
+    event = json.dumps({"id": "evt_e2e", "type": "checkout.session.completed", "data": {"object": {
+        "id": "cs_unknown", "object": "checkout.session", "payment_status": "paid", "status": "complete"}}}).encode()
+    with served.client() as client:
+        methods = client.get("/api/payments/methods/")
+        assert methods.status_code == 200, methods.text
+        assert {m["code"]: m["active"] for m in methods.json()} == {
+            "MOMO_MTN": True, "MOMO_MOOV": True, "ORANGE_MONEY": True, "CARTE_BANCAIRE": True}
+        signed = {"Stripe-Signature": sign_timestamped(event, "whsec_fake", scheme="v1"),
+                  "Content-Type": "application/json"}
+        known_nothing = client.post("/webhooks/stripe/", content=event, headers=signed)
+        assert known_nothing.status_code == 200, known_nothing.text
+        assert known_nothing.json()["outcome"] == "ignored"
+        forged = client.post("/webhooks/stripe/", content=event, headers={
+            "Stripe-Signature": sign_timestamped(event, "whsec_other", scheme="v1")})
+        assert forged.status_code == 400 and "error" in forged.json()
 
 
 def test_sigint_stops_server_worker_and_database_cleanly_keeping_the_data(served: Served) -> None:
