@@ -67,10 +67,11 @@ class Settings:
     log_level: str = "INFO"
     payments_mode: str = "live"
     payment_env: dict[str, str] = field(default_factory=dict)
-    payments_return_url: str = "spotvibe://payments/return"
-    payments_cancel_url: str = "spotvibe://payments/cancel"
+    payments_return_url: str | None = None
+    payments_cancel_url: str | None = None
     ticket_commission_bps: int = 1_000
     reconcile_after_seconds: int = 120
+    reconcile_give_up_seconds: int = 3600
 
     @property
     def media_root(self) -> Path:
@@ -115,10 +116,11 @@ class Settings:
             log_level=env.get("AGORA_LOG_LEVEL", "INFO"),
             payments_mode=_payments_mode(env.get("AGORA_PAYMENTS", "live")),
             payment_env={key: value for key, value in env.items() if key.startswith(PAYMENT_ENV_PREFIXES)},
-            payments_return_url=env.get("AGORA_PAYMENTS_RETURN_URL", "spotvibe://payments/return"),
-            payments_cancel_url=env.get("AGORA_PAYMENTS_CANCEL_URL", "spotvibe://payments/cancel"),
+            payments_return_url=env.get("AGORA_PAYMENTS_RETURN_URL") or None,
+            payments_cancel_url=env.get("AGORA_PAYMENTS_CANCEL_URL") or None,
             ticket_commission_bps=int(env.get("AGORA_TICKET_COMMISSION_BPS", "1000")),
             reconcile_after_seconds=int(env.get("AGORA_RECONCILE_AFTER_SECONDS", "120")),
+            reconcile_give_up_seconds=int(env.get("AGORA_RECONCILE_GIVE_UP_SECONDS", "3600")),
         )
 
 

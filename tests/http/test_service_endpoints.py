@@ -66,3 +66,10 @@ async def test_a_malformed_body_is_a_clear_400_in_french(api: Api) -> None:
                                      headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"] == "Corps de requête JSON invalide"
+
+
+async def test_the_payment_return_pages_tell_the_payer_to_go_back_to_the_app(api: Api) -> None:
+    for outcome in ("return", "cancel"):
+        page = await api.client.get(f"/webhooks/payments/{outcome}/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "application" in page.text

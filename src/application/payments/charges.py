@@ -149,7 +149,10 @@ class InitiatePayment:
         gateway = self._gateways.get(cmd.method)
         if not cmd.method.is_online or gateway is None or not gateway.configured:
             raise MethodInactive(cmd.method.value)
-        phone = self._phones.normalize(cmd.phone) if cmd.phone else None
+        try:
+            phone = self._phones.normalize(cmd.phone) if cmd.phone else None
+        except InvalidInput as error:
+            raise InvalidInput.on_field("telephone_paiement", error.message) from None
         if cmd.method in PHONE_METHODS and phone is None:
             raise InvalidInput.on_field("telephone_paiement", "Numéro de téléphone requis pour ce moyen de paiement")
         quote = await self._purposes.quote(cmd.purpose, cmd.payer_id)

@@ -22,8 +22,8 @@ class PaymentsConfig:
     # Where providers reach us: the SpotVibe face's public base URL (mobile money), the server's (Stripe).
     face_url: str = "http://127.0.0.1:8000"
     server_url: str = "http://127.0.0.1:8000"
-    return_url: str = "spotvibe://payments/return"
-    cancel_url: str = "spotvibe://payments/cancel"
+    return_url: str = "http://127.0.0.1:8000/webhooks/payments/return/"
+    cancel_url: str = "http://127.0.0.1:8000/webhooks/payments/cancel/"
     commission: CommissionPolicy = field(default_factory=CommissionPolicy)
     refunds: RefundPolicy = field(default_factory=RefundPolicy)
     # A payment still open this long after its last change is asked about again by the reconciler.

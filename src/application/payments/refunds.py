@@ -39,8 +39,9 @@ MANUAL = "Remboursement à effectuer à la main : l'opérateur n'offre pas de re
 
 
 def refund_reference(refund_id: int) -> UUID:
-    """Stable across retries of the refund job, so the operator never pays the same refund twice."""
-    return uuid.uuid5(REFUND_NAMESPACE, f"refund:{refund_id}")
+    """Stable across retries of the refund job, so the operator never pays the same refund twice. Derived by
+    name (uuid5) but stamped version 4: MTN refuses an X-Reference-Id that is not a UUIDv4 (400)."""
+    return UUID(bytes=uuid.uuid5(REFUND_NAMESPACE, f"refund:{refund_id}").bytes, version=4)
 
 
 @dataclass(frozen=True)

@@ -61,14 +61,21 @@ def face_url(settings: Settings) -> str:
     return settings.public_url.rstrip("/") + ("" if prefix == "/" else prefix)
 
 
+def return_page(settings: Settings, outcome: str) -> str:
+    """Our own landing page for a payer's browser coming back from a provider (see entrypoints/http/webhooks.py)."""
+    return f"{settings.public_url.rstrip('/')}/webhooks/payments/{outcome}/"
+
+
 class PaymentsProvider(Provider):
     @provide(scope=Scope.APP)
     def config(self, settings: Settings) -> PaymentsConfig:
         return PaymentsConfig(
             face_url=face_url(settings), server_url=settings.public_url,
-            return_url=settings.payments_return_url, cancel_url=settings.payments_cancel_url,
+            return_url=settings.payments_return_url or return_page(settings, "return"),
+            cancel_url=settings.payments_cancel_url or return_page(settings, "cancel"),
             commission=CommissionPolicy(default_ticket_rate_bps=settings.ticket_commission_bps),
-            reconcile_after=timedelta(seconds=settings.reconcile_after_seconds))
+            reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),
+            give_up_after=timedelta(seconds=settings.reconcile_give_up_seconds))
 
     @provide(scope=Scope.APP)
     async def local_providers(self, settings: Settings, config: PaymentsConfig

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, Litestar, Request, post
+from litestar import Controller, Litestar, MediaType, Request, get, post
 from litestar.status_codes import HTTP_200_OK
 
 from application.payments.callbacks import HandleCallback
@@ -31,6 +31,28 @@ class StripeWebhook(Controller):
         return WebhookAck(status="ok", outcome=result.outcome)
 
 
+RETURN_PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>SpotVibe</title>
+<body style="font-family:sans-serif;text-align:center;padding:3em 1em"><h1>{title}</h1>
+<p>Vous pouvez revenir dans l'application : le statut du paiement s'y mettra à jour.</p></body></html>"""
+
+
+class PaymentReturnPages(Controller):
+    """Where Orange, FedaPay and Stripe send the payer's browser back when the app gives no URL of its own.
+    The page decides nothing: the payment's status comes from the provider, never from this visit."""
+
+    path = "/payments"
+    tags = ("webhooks",)
+
+    @get("/return/", media_type=MediaType.HTML, security=[], include_in_schema=False)
+    async def returned(self) -> str:
+        return RETURN_PAGE.format(title="Paiement transmis")
+
+    @get("/cancel/", media_type=MediaType.HTML, security=[], include_in_schema=False)
+    async def cancelled(self) -> str:
+        return RETURN_PAGE.format(title="Paiement interrompu")
+
+
 def create_webhooks_app() -> Litestar:
-    return build_face(title="Webhooks", prefix=PREFIX, handlers=[StripeWebhook], render=render, policy=POLICY,
-                      description="Rappels des prestataires de paiement partagés par toutes les faces.")
+    return build_face(title="Webhooks", prefix=PREFIX, handlers=[StripeWebhook, PaymentReturnPages], render=render,
+                      policy=POLICY, description="Rappels des prestataires de paiement partagés par toutes les faces.")

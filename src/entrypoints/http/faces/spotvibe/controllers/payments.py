@@ -190,21 +190,25 @@ class PaymentsController(Controller):
         return [wire.refund_item(r) for r in await queries.all_refunds(statut, limit, offset)]
 
     @post("/refunds/{refund_id:int}/approve/", status_code=HTTP_200_OK, dependencies=AUTH)
-    async def approve(self, refund_id: int, data: JSONBody[wire.DecisionBody], principal: NamedDependency[Principal],
-                      use_case: FromDishka[DecideRefund]) -> wire.Message:
-        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=True, note=data.note))
+    async def approve(self, refund_id: int, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
+                      data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
+        note = data.note if data else ""
+        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=True, note=note))
         return wire.Message(message="Remboursement approuvé : il est transmis à l'opérateur.")
 
     @post("/refunds/{refund_id:int}/reject/", status_code=HTTP_200_OK, dependencies=AUTH)
-    async def reject(self, refund_id: int, data: JSONBody[wire.DecisionBody], principal: NamedDependency[Principal],
-                     use_case: FromDishka[DecideRefund]) -> wire.Message:
-        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=False, note=data.note))
+    async def reject(self, refund_id: int, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
+                     data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
+        note = data.note if data else ""
+        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=False, note=note))
         return wire.Message(message="Demande de remboursement rejetée.")
 
     @post("/refunds/{refund_id:int}/complete/", status_code=HTTP_200_OK, dependencies=AUTH)
-    async def complete(self, refund_id: int, data: JSONBody[wire.CompleteBody],
-                       principal: NamedDependency[Principal], use_case: FromDishka[CompleteRefund]) -> wire.Message:
-        await use_case(CompleteRefundCommand(require_admin(principal), refund_id, data.reference))
+    async def complete(self, refund_id: int, principal: NamedDependency[Principal],
+                       use_case: FromDishka[CompleteRefund],
+                       data: JSONBody[wire.CompleteBody | None] = None) -> wire.Message:
+        reference = data.reference if data else None
+        await use_case(CompleteRefundCommand(require_admin(principal), refund_id, reference))
         return wire.Message(message="Remboursement enregistré comme payé.")
 
     # ------------------------------------------------------------ figures
