@@ -28,3 +28,9 @@ def typecheck(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Load benchmarks, run on purpose: `nox -s bench -- --duration 10`."""
     session.run("uv", "run", "--frozen", "python", "-m", "bench.identity_load", *session.posargs, external=True)
+
+
+@nox.session(python=False)
+def bench_payments(session: nox.Session) -> None:
+    """Payments load benchmark, run on purpose: `nox -s bench_payments -- --duration 10 --concurrency 16`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.payments_load", *session.posargs, external=True)

@@ -32,13 +32,15 @@ from tests.payments_support import FakeProviders, TicketsForSale, job_handler, p
 
 # Nothing listens on port 9 (discard): the fakes' callbacks fail at once and are replayed through the ASGI client.
 UNREACHABLE = "http://127.0.0.1:9"
-SETTINGS = {"public_url": UNREACHABLE, "payments_return_url": "https://spotvibe.example/paiements/retour",
-            "payments_cancel_url": "https://spotvibe.example/paiements/annule"}
+SETTINGS = {"public_url": UNREACHABLE}
+# Where the providers' pages send the payer's browser back by default: our own landing pages.
+RETURN_URL = f"{UNREACHABLE}/webhooks/payments/return/"
+CANCEL_URL = f"{UNREACHABLE}/webhooks/payments/cancel/"
 MOOV_WEBHOOK = f"{UNREACHABLE}/api/payments/webhooks/moov/"
 STRIPE_WEBHOOK = f"{UNREACHABLE}/webhooks/stripe/"
 SETTLE_AFTER = 0.05
 
-PHONE = "+2290197000000"            # MTN: any ordinary number is approved at once; FedaPay: approved (not 0 / 9)
+PHONE = "+2290197000001"            # MTN: any ordinary number is approved at once; FedaPay: approved (not 0 / 9)
 MTN_FAILED = "+46733123450"         # MTN sandbox number: FAILED at once
 MTN_PENDING = "+46733123454"        # MTN sandbox number: PENDING until settled by hand
 FEDAPAY_DECLINED = "+2290197000010"  # FedaPay: a number ending in 0 is declined
@@ -91,9 +93,14 @@ def register_jobs(api: Api) -> None:
     api.jobs.handlers[EXECUTE_REFUND] = job_handler(api.container, ExecuteRefund)
 
 
-async def until(condition: Callable[[], Any], timeout: float = 3.0, what: str = "condition") -> Any:
+def payment_jobs(api: Api) -> list[tuple[str, dict[str, Any], str]]:
+    """The payment jobs relayed from the outbox so far (emails left out)."""
+    return [job for job in api.jobs.enqueued if job[0].startswith("payments_")]
+
+
+async def until(condition: Callable[[], Any], within: float = 3.0, what: str = "condition") -> Any:
     """Polls `condition` every 10 ms until it is truthy (its value is returned) or the deadline passes."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         value = condition()
         if value:
@@ -104,13 +111,13 @@ async def until(condition: Callable[[], Any], timeout: float = 3.0, what: str = 
 
 
 async def deliveries(fake: FakeProvider, n: int = 1, *, matching: Callable[[Delivery], bool] = lambda d: True,
-                     timeout: float = 3.0) -> list[Delivery]:
+                     within: float = 3.0) -> list[Delivery]:
     """The fake's answered (or failed) callbacks matching, once there are `n` of them."""
     def done() -> list[Delivery]:
         found = [d for d in list(fake.deliveries) if (d.status is not None or d.error is not None) and matching(d)]
         return found if len(found) >= n else []
 
-    return list(await until(done, timeout, f"{n} {fake.name} deliveries"))
+    return list(await until(done, within, f"{n} {fake.name} deliveries"))
 
 
 @dataclass
@@ -121,6 +128,7 @@ class Buyer:
     username: str
     email: str
     headers: dict[str, str]
+    admin: bool = False
 
 
 async def buyer(api: Api, username: str = "awa", *, admin: bool = False) -> Buyer:
@@ -134,7 +142,7 @@ async def buyer(api: Api, username: str = "awa", *, admin: bool = False) -> Buye
             user.roles = [*user.roles, "admin"]
             await users.save(user)
             await (await request.get(UnitOfWork)).commit()
-    return Buyer(user.id, username, email, bearer(issued["access"]))
+    return Buyer(user.id, username, email, bearer(issued["access"]), admin)
 
 
 @dataclass
@@ -153,6 +161,7 @@ class Shop:
     async def user(self, username: str = "awa", *, admin: bool = False) -> Buyer:
         if username not in self.buyers:
             self.buyers[username] = await buyer(self.api, username, admin=admin)
+        assert self.buyers[username].admin is admin, f"{username} was made {'without' if admin else 'with'} admin"
         return self.buyers[username]
 
     async def initiate(self, who: Buyer, **fields: Any) -> httpx.Response:

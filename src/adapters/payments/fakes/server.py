@@ -111,6 +111,7 @@ class FakeProvider(ABC):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stall
 
             def do_GET(self) -> None:
                 fake._serve(self)

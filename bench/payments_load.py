@@ -1,0 +1,438 @@
+"""Payments load driver, run on purpose (not part of the test suite).
+
+The real app (uvicorn and the job worker in one event loop, as `agora serve` runs them) starts in a child process
+on the embedded PostgreSQL. `agora serve` itself cannot be used: with AGORA_PAYMENTS=fake it has no purpose owner
+yet (tickets and subscriptions are not built), so every initiate would answer 400. The child therefore builds the
+app with `create_app(runtime, container=...)` and the DI override of tests/payments_support.py: a stand-in ticket
+owner (ticket "1" costs 5000 XOF) and gateways pointed at the four fake providers, which run in this process
+(threads on 127.0.0.1; Nagle's algorithm off, see --fake-nagle) and reach the app over real HTTP at its public
+URL. Then:
+
+1. initiate -> callback -> REUSSI: `--concurrency` payers each pay a ticket with MTN from an ordinary number (the
+   fake approves at once and calls the webhook), poll the payment every `--poll` seconds until it is REUSSI, and
+   pay again, for `--duration` seconds;
+2. MTN webhook rate: `--callbacks` payments left EN_COURS (sandbox number 46733123454), settled at the fake with
+   their callbacks held back, then each callback sent `--copies` times (shuffled, `--concurrency` at once) to
+   /api/payments/webhooks/mtn/;
+3. the same with Stripe's signed events at /webhooks/stripe/ (`--card-payments` checkout sessions completed at
+   the fake).
+
+Afterwards every payment of the three runs must be REUSSI with exactly one balanced settlement in the ledger
+(the "ledger ok n/n" notes). `--profile FILE` writes a cProfile of the app's event loop.
+
+    uv run python bench/payments_load.py --duration 20 --concurrency 16 --callbacks 300 --card-payments 150
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import json
+import logging
+import os
+import random
+import secrets
+import shutil
+import signal
+import socketserver
+import sys
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/payments_load.py` imports `tests`
+from tests.payments_support import TicketsForSale, payments_override
+
+from adapters.payments.fakes.local import LocalProviders
+from adapters.payments.fakes.server import Delivery
+from adapters.payments.fedapay import FedapayGateway, FedapaySettings
+from adapters.payments.mtn import MtnGateway, MtnSettings
+from adapters.payments.orange import OrangeGateway, OrangeSettings
+from adapters.payments.registry import GatewayRegistry
+from adapters.payments.stripe import StripeGateway, StripeSettings
+from adapters.sql import tables
+from adapters.sql.database import make_engine
+from application.payments.config import WEBHOOK_PATHS
+from bench.identity_load import free_port, percentile
+from domain.payments.model import Account, PaymentMethod
+from entrypoints.bootstrap import database
+from entrypoints.di.container import make_container
+from entrypoints.http.app import create_app
+from entrypoints.runtime import Runtime
+from entrypoints.settings import Settings
+from entrypoints.worker import build_worker, start_worker, stop_worker
+
+PASSWORD = "Bench-passw0rd!"
+INITIATE = "/api/payments/initiate/"
+TICKET = 1  # 5000 XOF at TicketsForSale, 10 % commission
+ORDINARY = "+2290197000001"  # MTN fake: approved at once
+PENDING = "+46733123454"  # MTN sandbox number: pending until settled at the fake
+GatewaySettings = tuple[MtnSettings, OrangeSettings, FedapaySettings, StripeSettings]
+
+
+@dataclass
+class Measure:
+    scenario: str
+    count: int
+    errors: int
+    seconds: float
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    notes: str = ""
+
+
+@dataclass
+class Samples:
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    uuids: list[str] = field(default_factory=list)
+    polls: int = 0
+
+    def measure(self, scenario: str, seconds: float, notes: str = "") -> Measure:
+        errors = sum(self.errors.values())
+        if self.errors:
+            notes = f"{notes}; errors: {dict(self.errors)}" if notes else f"errors: {dict(self.errors)}"
+        return Measure(scenario, len(self.latencies), errors, round(seconds, 2),
+                       round(len(self.latencies) / seconds, 1) if seconds else 0.0,
+                       round(percentile(self.latencies, 0.5), 1), round(percentile(self.latencies, 0.99), 1), notes)
+
+
+# ---------------------------------------------------------------- the app, in a child process
+
+class _Server(uvicorn.Server):
+    """uvicorn minus its signal handling (it re-raises the signal once stopped, before the worker is stopped)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def serve_app(runtime: Runtime, gateways: GatewaySettings, port: int, with_worker: bool, profile: str | None) -> None:
+    """The child process: the app with the stand-in ticket owner and gateways pointed at the bench's fakes."""
+    if profile is None:
+        asyncio.run(_serve_app(runtime, gateways, port, with_worker))
+        return
+    profiler = cProfile.Profile()  # the event loop's thread only
+    try:
+        profiler.runcall(asyncio.run, _serve_app(runtime, gateways, port, with_worker))
+    finally:
+        profiler.dump_stats(profile)
+
+
+async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, with_worker: bool) -> None:
+    mtn, orange, fedapay, stripe = settings
+    built = [MtnGateway(mtn), OrangeGateway(orange), FedapayGateway(fedapay), StripeGateway(stripe)]
+    container = make_container(runtime, payments_override(GatewayRegistry(built), TicketsForSale()))
+    worker = build_worker(runtime, container) if with_worker else None
+    app = create_app(runtime, container=container)
+    logging.getLogger().setLevel(logging.WARNING)  # after Litestar's default logging config (INFO)
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_config=None,
+                                    access_log=False, timeout_graceful_shutdown=10))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, lambda: setattr(server, "should_exit", True))
+    worker_task = await start_worker(worker) if worker is not None else None
+    try:
+        await server.serve()
+    finally:
+        if worker is not None:
+            await stop_worker(worker)
+            await asyncio.gather(*[t for t in (worker_task,) if t is not None], return_exceptions=True)
+        await container.close()
+        for gateway in built:
+            await gateway.aclose()
+
+
+# ---------------------------------------------------------------- the load
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def ticket(method: PaymentMethod, phone: str | None = None, email: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"type_paiement": "BILLET", "methode_paiement": method.value, "event_ticket_id": TICKET}
+    if phone:
+        body["telephone_paiement"] = phone
+    if email:
+        body["email"] = email
+    return body
+
+
+async def payer_tokens(client: httpx.AsyncClient, count: int) -> list[str]:
+    async def one(n: int) -> str:
+        email = f"payer{n}@bench.test"
+        created = await client.post("/api/users/register/", json={"username": f"payer{n}", "email": email,
+                                                                 "password": PASSWORD})
+        if created.status_code != 201:
+            raise RuntimeError(f"register failed: {created.status_code} {created.text}")
+        logged = await client.post("/api/users/login/", json={"email": email, "password": PASSWORD})
+        if logged.status_code != 200:
+            raise RuntimeError(f"login failed: {logged.status_code} {logged.text}")
+        return str(logged.json()["access"])
+
+    return list(await asyncio.gather(*(one(n) for n in range(count))))
+
+
+async def pay_and_wait(client: httpx.AsyncClient, token: str, stop: float, poll: float, give_up_after: float,
+                       initiated: Samples, samples: Samples) -> None:
+    """One payer: initiate an MTN ticket payment, poll it until REUSSI, again until `stop`."""
+    headers = bearer(token)
+    while time.perf_counter() < stop:
+        started = time.perf_counter()
+        response = await client.post(INITIATE, json=ticket(PaymentMethod.MTN, ORDINARY), headers=headers)
+        initiated.latencies.append(time.perf_counter() - started)
+        if response.status_code != 201:
+            samples.errors[f"initiate {response.status_code}"] += 1
+            await asyncio.sleep(poll)
+            continue
+        body = response.json()
+        payment, status = body["payment_uuid"], body["statut"]
+        while status != "REUSSI":
+            if status not in ("EN_ATTENTE", "EN_COURS") or time.perf_counter() - started > give_up_after:
+                samples.errors[f"ended {status}"] += 1
+                break
+            await asyncio.sleep(poll)
+            detail = await client.get(f"/api/payments/{payment}/", headers=headers)
+            samples.polls += 1
+            if detail.status_code != 200:
+                samples.errors[f"detail {detail.status_code}"] += 1
+                break
+            status = detail.json()["statut"]
+        else:
+            samples.latencies.append(time.perf_counter() - started)
+            samples.uuids.append(payment)
+
+
+async def initiate_many(client: httpx.AsyncClient, tokens: list[str], bodies: list[dict[str, Any]],
+                        concurrency: int) -> tuple[Samples, list[dict[str, Any]], float]:
+    """Initiates one payment per body, `concurrency` at once; returns the samples and the 201 bodies."""
+    samples, created = Samples(), []
+    work = deque(enumerate(bodies))
+
+    async def loop() -> None:
+        while work:
+            n, body = work.popleft()
+            started = time.perf_counter()
+            response = await client.post(INITIATE, json=body, headers=bearer(tokens[n % len(tokens)]))
+            if response.status_code != 201:
+                samples.errors[f"initiate {response.status_code}"] += 1
+                continue
+            samples.latencies.append(time.perf_counter() - started)
+            created.append(response.json())
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    return samples, created, time.perf_counter() - started
+
+
+async def fire(client: httpx.AsyncClient, deliveries: list[Delivery], copies: int, concurrency: int
+               ) -> tuple[Samples, float]:
+    """Sends each held-back callback `copies` times, shuffled, `concurrency` at once."""
+    shots = [d for d in deliveries for _ in range(copies)]
+    random.shuffle(shots)
+    work, samples = deque(shots), Samples()
+
+    async def loop() -> None:
+        while work:
+            delivery = work.popleft()
+            headers = {k: v for k, v in delivery.headers.items() if k.lower() != "content-length"}
+            started = time.perf_counter()
+            response = await client.post(delivery.url, content=delivery.body, headers=headers)
+            if response.status_code != 200:
+                samples.errors[f"webhook {response.status_code}"] += 1
+                continue
+            samples.latencies.append(time.perf_counter() - started)
+            samples.outcomes[response.json().get("outcome", "?")] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    return samples, time.perf_counter() - started
+
+
+def held_back(fake: Any, settle: Any) -> list[Delivery]:
+    """The callbacks `settle()` makes the fake send, recorded but not delivered."""
+    fake.drop_callbacks(True)
+    mark = len(fake.deliveries)
+    try:
+        settle()
+    finally:
+        fake.drop_callbacks(False)
+    return list(fake.deliveries[mark:])
+
+
+async def check_ledger(database_url: str, uuids: list[str]) -> str:
+    """Each payment REUSSI with one settlement (one `settle:` ledger transaction, balanced, collecting the amount)
+    and no other ledger transaction; returns "ok n/n" or what is wrong."""
+    engine = make_engine(database_url)
+    p, entries = tables.payments, tables.ledger_entries
+    try:
+        async with engine.connect() as connection:
+            payments = {str(row.uuid): row for row in await connection.execute(
+                select(p.c.uuid, p.c.status, p.c.amount_minor).where(p.c.uuid.in_(uuids)))}
+            rows = list(await connection.execute(
+                select(entries.c.payment_uuid, entries.c.transaction_key, entries.c.account, entries.c.amount_minor)
+                .where(entries.c.payment_uuid.in_(uuids))))
+    finally:
+        await engine.dispose()
+    by_payment: dict[str, dict[str, list[Any]]] = {}
+    for row in rows:
+        by_payment.setdefault(str(row.payment_uuid), {}).setdefault(row.transaction_key, []).append(row)
+    bad: Counter[str] = Counter()
+    for uuid in uuids:
+        payment, transactions = payments.get(uuid), by_payment.get(uuid, {})
+        key = f"settle:{uuid}"
+        if payment is None or str(payment.status) != "REUSSI":
+            bad[f"status {payment.status if payment else None}"] += 1
+        elif set(transactions) != {key}:
+            bad[f"{len(transactions)} ledger transactions"] += 1
+        elif sum(r.amount_minor for r in transactions[key]) != 0 or sum(
+                r.amount_minor for r in transactions[key] if r.account == Account.COLLECTED) != payment.amount_minor:
+            bad["unbalanced settlement"] += 1
+    ok = len(uuids) - sum(bad.values())
+    return f"ledger ok {ok}/{len(uuids)}" + (f" {dict(bad)}" if bad else "")
+
+
+async def outbox_backlog(database_url: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(select(tables.outbox.c.id).where(tables.outbox.c.dispatched_at.is_(None)))
+            return len(list(rows))
+    finally:
+        await engine.dispose()
+
+
+async def run(args: argparse.Namespace, runtime: Runtime, url: str, local: LocalProviders) -> list[Measure]:
+    limits = httpx.Limits(max_connections=args.concurrency + 4)
+    results: list[Measure] = []
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        for _ in range(120):
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get("/health")).status_code == 200:
+                    break
+            await asyncio.sleep(0.5)
+        tokens = await payer_tokens(client, args.concurrency)
+
+        # 1. initiate -> callback -> REUSSI
+        initiated, settled = Samples(), Samples()
+        started = time.perf_counter()
+        stop = started + args.duration
+        await asyncio.gather(*(pay_and_wait(client, token, stop, args.poll, args.settle_timeout, initiated, settled)
+                               for token in tokens))
+        elapsed = time.perf_counter() - started
+        results.append(initiated.measure("initiate MTN (approved at once)", elapsed))
+        results.append(settled.measure(
+            f"initiate -> REUSSI ({args.concurrency} payers)", elapsed,
+            f"{settled.polls / max(1, len(settled.uuids)):.1f} polls/payment; "
+            f"{await check_ledger(runtime.database_url, settled.uuids)}; "
+            f"outbox backlog {await outbox_backlog(runtime.database_url)}"))
+
+        # 2. MTN callbacks of payments left pending, with duplicates
+        if args.callbacks:
+            pending, created, seconds = await initiate_many(
+                client, tokens, [ticket(PaymentMethod.MTN, PENDING)] * args.callbacks, args.concurrency)
+            results.append(pending.measure("initiate MTN (left pending)", seconds))
+            references = [ref for ref, t in list(local.mtn.transactions.items())
+                          if t.kind == "requesttopay" and t.status == "PENDING"]
+            deliveries = held_back(local.mtn, lambda: [local.mtn.settle(ref) for ref in references])
+            callbacks, seconds = await fire(client, deliveries, args.copies, args.concurrency)
+            uuids = [body["payment_uuid"] for body in created]
+            results.append(callbacks.measure(
+                f"MTN callbacks x{args.copies}", seconds,
+                f"{dict(callbacks.outcomes)}; {await check_ledger(runtime.database_url, uuids)}"))
+
+        # 3. Stripe's signed events, with duplicates
+        if args.card_payments:
+            cards, created, seconds = await initiate_many(
+                client, tokens, [ticket(PaymentMethod.CARD, email=f"card{n}@bench.test")
+                                 for n in range(args.card_payments)], args.concurrency)
+            results.append(cards.measure("initiate card (checkout)", seconds))
+            sessions = [body["payment_url"].rsplit("/", 1)[-1] for body in created]
+            deliveries = held_back(local.stripe, lambda: [local.stripe.complete(sid) for sid in sessions])
+            events, seconds = await fire(client, deliveries, args.copies, args.concurrency)
+            uuids = [body["payment_uuid"] for body in created]
+            results.append(events.measure(
+                f"Stripe events x{args.copies}", seconds,
+                f"{dict(events.outcomes)}; {await check_ledger(runtime.database_url, uuids)}"))
+    return results
+
+
+def print_table(results: list[Measure]) -> None:
+    print(f"| {'scenario':34} | {'count':>6} | {'per s':>7} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | notes |")
+    print(f"|{'-' * 36}|{'-' * 7}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 7}:|-------|")
+    for m in results:
+        print(f"| {m.scenario:34} | {m.count:6d} | {m.rate:7.1f} | {m.p50_ms:7.1f} | {m.p99_ms:7.1f} | "
+              f"{m.errors:6d} | {m.notes} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of initiate -> REUSSI")
+    parser.add_argument("--concurrency", type=int, default=16, help="concurrent payers, and callbacks in flight")
+    parser.add_argument("--poll", type=float, default=0.02, help="seconds between two reads of a payment")
+    parser.add_argument("--settle-timeout", type=float, default=10.0, help="a payment not REUSSI by then is an error")
+    parser.add_argument("--callback-delay", type=float, default=0.0,
+                        help="seconds the MTN fake waits before it calls the webhook (the fake's default: 0.05)")
+    parser.add_argument("--callbacks", type=int, default=300, help="pending MTN payments whose callbacks are fired")
+    parser.add_argument("--card-payments", type=int, default=150, help="card payments whose Stripe events are fired")
+    parser.add_argument("--copies", type=int, default=2, help="times each callback is sent (duplicates)")
+    parser.add_argument("--no-worker", action="store_true", help="do not run the job worker in the app's process")
+    parser.add_argument("--profile", metavar="FILE", help="write the app's cProfile stats (event loop) to FILE")
+    parser.add_argument("--fake-nagle", action="store_true",
+                        help="leave Nagle's algorithm on in the fakes (each answer with a body then waits ~40 ms)")
+    args = parser.parse_args()
+    # The fakes answer a keep-alive request in two writes (headers, then body): with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK (~40 ms on Linux). Real providers do not add that to every call.
+    socketserver.StreamRequestHandler.disable_nagle_algorithm = not args.fake_nagle
+
+    data_dir = Path(tempfile.mkdtemp(prefix="agora-bench-", dir="/tmp"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        data_dir=data_dir, secret_key=secrets.token_urlsafe(48), public_url=url, log_level="WARNING",
+        login_limit_per_minute=1_000_000, payments_return_url="https://spotvibe.example/paiements/retour",
+        payments_cancel_url="https://spotvibe.example/paiements/annule",
+        reconcile_after_seconds=3600)  # the reconciler must leave the pending payments to their callbacks
+    local = LocalProviders(moov_webhook=url + WEBHOOK_PATHS[PaymentMethod.MOOV],
+                           stripe_webhook=url + WEBHOOK_PATHS[PaymentMethod.CARD]).start()
+    local.mtn.behaviour.callback_delay = args.callback_delay
+    load_before = os.getloadavg()
+    try:
+        with database(settings) as runtime:
+            gateways = (local.mtn_settings(), local.orange_settings(), local.fedapay_settings(),
+                        local.stripe_settings())
+            server = get_context("spawn").Process(target=serve_app, args=(runtime, gateways, port,
+                                                                          not args.no_worker, args.profile))
+            server.start()
+            try:
+                results = asyncio.run(run(args, runtime, url, local))
+            finally:
+                server.terminate()
+                server.join(30)
+                if server.is_alive():
+                    server.kill()
+    finally:
+        local.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"{os.cpu_count()} CPUs; load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}; "
+          f"app {'with' if not args.no_worker else 'without'} its worker; MTN callback delay {args.callback_delay} s")
+    print_table(results)
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "payments_load.json").write_text(json.dumps([asdict(m) for m in results], indent=2))
+
+
+if __name__ == "__main__":
+    main()
