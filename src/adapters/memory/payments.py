@@ -21,6 +21,7 @@ from domain.payments.model import (
     Refund,
     RefundStatus,
 )
+from domain.payments.policies import one_transaction
 from domain.shared.errors import Conflict
 
 COLLECTED = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})  # payments whose money came in
@@ -248,19 +249,6 @@ class MemoryCommissionRepository:
 
     async def list_recent(self, limit: int, offset: int) -> list[Commission]:
         return _copies(_newest_first(self._rows.values(), "created_at")[offset:offset + limit])
-
-
-def one_transaction(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
-    """The entries of one ledger transaction, checked, accounts in a fixed order (as the SQL ledger does)."""
-    if not entries:
-        raise ValueError("a ledger transaction has entries")
-    if len({entry.transaction_key for entry in entries}) != 1:
-        raise ValueError("the entries of one ledger transaction share its key")
-    if len({entry.account for entry in entries}) != len(entries):
-        raise ValueError("a ledger transaction posts once per account")
-    if sum(entry.amount_minor for entry in entries) != 0:
-        raise ValueError("a ledger transaction balances")
-    return sorted(entries, key=lambda entry: entry.account.value)
 
 
 class MemoryLedger:

@@ -24,6 +24,7 @@ from domain.payments.model import (
     Refund,
     RefundStatus,
 )
+from domain.payments.policies import one_transaction
 from domain.shared.errors import Conflict
 
 UNIQUE_VIOLATION = "23505"
@@ -277,20 +278,6 @@ class SqlCommissionRepository:
             select(Commission).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit).offset(offset)
         )
         return list(result.scalars())
-
-
-def one_transaction(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
-    """The entries of one ledger transaction, checked and in a fixed order (accounts sorted), so that two
-    writers of the same transaction take the unique index's locks in the same order."""
-    if not entries:
-        raise ValueError("a ledger transaction has entries")
-    if len({entry.transaction_key for entry in entries}) != 1:
-        raise ValueError("the entries of one ledger transaction share its key")
-    if len({entry.account for entry in entries}) != len(entries):
-        raise ValueError("a ledger transaction posts once per account")
-    if sum(entry.amount_minor for entry in entries) != 0:
-        raise ValueError("a ledger transaction balances")
-    return sorted(entries, key=lambda entry: entry.account.value)
 
 
 class SqlLedger:

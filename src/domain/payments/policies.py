@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -96,6 +97,20 @@ def _entries(key: str, payment_uuid: UUID, currency: str, at: datetime,
     assert sum(amount for _, amount in postings) == 0, "a ledger transaction balances"
     return [LedgerEntry(transaction_key=key, payment_uuid=payment_uuid, account=account, currency=currency,
                         amount_minor=amount, at=at) for account, amount in postings if amount]
+
+
+def one_transaction(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    """The entries of one ledger transaction, checked, in a fixed account order (so that two writers of the same
+    transaction take a database's locks in the same order)."""
+    if not entries:
+        raise ValueError("a ledger transaction has entries")
+    if len({entry.transaction_key for entry in entries}) != 1:
+        raise ValueError("the entries of one ledger transaction share its key")
+    if len({entry.account for entry in entries}) != len(entries):
+        raise ValueError("a ledger transaction posts once per account")
+    if sum(entry.amount_minor for entry in entries) != 0:
+        raise ValueError("a ledger transaction balances")
+    return sorted(entries, key=lambda entry: entry.account.value)
 
 
 @dataclass(frozen=True)
