@@ -63,8 +63,8 @@ async def test_the_fake_refuses_a_base64_proof(graph: FakeFacebook, verifier: Fa
         await verifier.verify(graph.add_user_token())
     answer = graph.last(graph.me_path)
     assert answer.status == 400
-    assert answer.body["error"]["message"] == "Invalid appsecret_proof provided in the API argument"
-    assert answer.body["error"]["type"] == "OAuthException"
+    assert answer.reply["error"]["message"] == "Invalid appsecret_proof provided in the API argument"
+    assert answer.reply["error"]["type"] == "OAuthException"
 
 
 async def test_the_fake_requires_a_proof(graph: FakeFacebook) -> None:
@@ -90,14 +90,14 @@ async def test_an_unknown_token_is_refused(graph: FakeFacebook, verifier: Facebo
 async def test_an_expired_token_is_refused(graph: FakeFacebook, verifier: FacebookVerifier) -> None:
     with pytest.raises(InvalidToken):
         await verifier.verify(graph.add_user_token(expired=True))
-    assert graph.last(graph.debug_path).body["data"]["is_valid"] is False
+    assert graph.last(graph.debug_path).reply["data"]["is_valid"] is False
 
 
 async def test_a_token_of_another_app_is_refused(graph: FakeFacebook, verifier: FacebookVerifier) -> None:
     token = graph.add_user_token(app_id="9990001112223")
     with pytest.raises(InvalidToken, match="autre application"):
         await verifier.verify(token)
-    assert graph.last(graph.debug_path).body["data"]["is_valid"] is True
+    assert graph.last(graph.debug_path).reply["data"]["is_valid"] is True
     assert graph.count(graph.me_path) == 0
 
 
@@ -105,7 +105,7 @@ async def test_a_wrong_app_secret_is_refused_by_facebook(graph: FakeFacebook) ->
     verifier = FacebookVerifier(FacebookSettings(app_id=APP_ID, app_secret="stale-secret", graph_url=graph.url))
     with pytest.raises(InvalidToken):
         await verifier.verify(graph.add_user_token())
-    assert graph.last(graph.debug_path).body["error"]["code"] == 190
+    assert graph.last(graph.debug_path).reply["error"]["code"] == 190
 
 
 async def test_one_server_error_is_retried(graph: FakeFacebook, verifier: FacebookVerifier) -> None:

@@ -17,139 +17,28 @@ import hashlib
 import hmac
 import json
 import secrets
-import sys
-import threading
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-Reply = tuple[int, dict[str, str], Any]
+from adapters.payments.fakes.server import FakeProvider, Reply, Request
 
 
-@dataclass
-class Recorded:
-    """A request as it arrived; `status` and `body` are filled in once it is answered."""
+class FakeHttpServer(FakeProvider):
+    """A provider that only answers GETs: `route(path, query)`. Requests record their answer in `reply`."""
 
-    path: str
-    query: dict[str, str]
-    status: int | None = None
-    body: Any = None
-
-
-@dataclass
-class _Failure:
-    status: int
-    body: Any
-    path: str | None
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-class FakeHttpServer(ABC):
-    def __init__(self) -> None:
-        self.requests: list[Recorded] = []
-        self._delay = 0.0
-        self._failures: list[_Failure] = []
-        self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "the fake is not started"
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def start(self) -> Self:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                fake._serve(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.stop()
-
-    def fail_next(self, n: int = 1, status: int = 500, *, body: Any = None, path: str | None = None) -> None:
-        """The next `n` requests (to `path`, or to any path) get this status instead of their answer."""
-        with self._lock:
-            self._failures.extend(_Failure(status, body or {"error": "fake failure"}, path) for _ in range(n))
-
-    def slow(self, seconds: float) -> None:
-        """Every request waits this long before it is answered; 0 turns slow mode off."""
-        self._delay = seconds
-
-    def count(self, path: str) -> int:
-        return sum(1 for request in self.requests if request.path == path)
-
-    def last(self, path: str) -> Recorded:
-        return next(request for request in reversed(self.requests) if request.path == path)
+    def handle(self, request: Request) -> Reply:
+        return self.route(request.path, request.query)
 
     @abstractmethod
     def route(self, path: str, query: Mapping[str, str]) -> Reply:
         """The provider's answer to one GET."""
-
-    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
-        parts = urlsplit(handler.path)
-        recorded = Recorded(parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)))
-        self.requests.append(recorded)
-        if self._delay:
-            time.sleep(self._delay)
-        status, headers, body = self._failure(parts.path) or self.route(parts.path, recorded.query)
-        recorded.status, recorded.body = status, body
-        payload = json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json; charset=UTF-8")
-        handler.send_header("Content-Length", str(len(payload)))
-        for name, value in headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(payload)
-
-    def _failure(self, path: str) -> Reply | None:
-        with self._lock:
-            for index, failure in enumerate(self._failures):
-                if failure.path in (None, path):
-                    del self._failures[index]
-                    return failure.status, {}, failure.body
-        return None
-
 
 @dataclass(frozen=True)
 class SigningKey:
