@@ -2,58 +2,32 @@
 the same signed Stripe event 50 times, 20 verifies, and all of them mixed with the reconciler. Whatever the
 interleaving, the payment changes state once and the ledger, commissions and outbox hold one settlement."""
 
+# ruff: noqa: F811  (the fixtures imported from test_payment_faults are test parameters here)
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from typing import Any
 from uuid import UUID
 
 import httpx
-import pytest
-from dishka import Provider
 
 from domain.payments.model import PaymentStatus
 from tests.http.conftest import Api
-from tests.http.test_payment_faults import (
+from tests.http.test_payment_faults import (  # noqa: F401  (fixtures: the same fakes, owner and settings)
     MTN_OK,
     VERIFY,
     assert_settled_once,
+    extra_providers,
+    fakes,
     hear_outcomes,
     initiate,
+    owner,
     payer,
     reconcile,
+    settings_changes,
     stored,
 )
-from tests.payments_support import FakeProviders, TicketsForSale, payments_override, replay
-
-
-@pytest.fixture
-async def fakes() -> AsyncIterator[FakeProviders]:
-    with FakeProviders(settle_after=0.2) as providers:
-        for fake in providers.all:
-            fake.drop_callbacks()  # recorded, then replayed through the app by the tests
-        providers.use_webhooks(moov="http://testserver/api/payments/webhooks/moov/",
-                               stripe="http://testserver/webhooks/stripe/")
-        yield providers
-
-
-@pytest.fixture
-def owner() -> TicketsForSale:
-    return TicketsForSale()
-
-
-@pytest.fixture
-def extra_providers(fakes: FakeProviders, owner: TicketsForSale) -> list[Provider]:
-    assert fakes.registry is not None
-    return [payments_override(fakes.registry, owner)]
-
-
-@pytest.fixture
-def settings_changes() -> dict[str, Any]:
-    return {"reconcile_after_seconds": 0, "payments_return_url": "https://spotvibe.example/paiement/retour",
-            "payments_cancel_url": "https://spotvibe.example/paiement/annule"}
+from tests.payments_support import FakeProviders, TicketsForSale, replay
 
 
 def outcomes_of(responses: list[httpx.Response]) -> Counter[str]:
