@@ -145,13 +145,13 @@ def test_serve_refuses_an_unknown_face(env: None, capsys: pytest.CaptureFixture[
     assert "unknown face" in capsys.readouterr().err
 
 
-def test_gateway_settings_come_from_prefixed_environment_variables() -> None:
+def test_gateway_settings_come_from_prefixed_environment_variables(data_dir: Path) -> None:
     from adapters.payments.mtn import MtnSettings
     from adapters.payments.stripe import StripeSettings
     from entrypoints.di.payments import settings_from_env
     from entrypoints.settings import Settings
 
-    settings = Settings.from_env({"AGORA_DATA_DIR": "/tmp/agora-settings-test", "AGORA_SECRET_KEY": "k",
+    settings = Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k",
                                   "MTN_COLLECTION_API_KEY": "key", "MTN_COLLECTION_API_USER": "user",
                                   "MTN_COLLECTION_SUBSCRIPTION_KEY": "sub", "MTN_TIMEOUT_SECONDS": "2.5",
                                   "MTN_RETRIES": "5", "STRIPE_SECRET_KEY": "sk_test", "OTHER": "x"})
@@ -163,5 +163,5 @@ def test_gateway_settings_come_from_prefixed_environment_variables() -> None:
     stripe = settings_from_env(StripeSettings, "STRIPE", settings.payment_env)
     assert not stripe.configured  # no webhook secret: inactive, refused at initiate
     with pytest.raises(ValueError, match="AGORA_PAYMENTS"):
-        Settings.from_env({"AGORA_DATA_DIR": "/tmp/agora-settings-test", "AGORA_SECRET_KEY": "k",
+        Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k",
                            "AGORA_PAYMENTS": "sandbox"})
