@@ -42,3 +42,9 @@ async def test_a_profile_field_with_nul_changes_nothing(api: Api) -> None:
     response = await api.client.put("/api/users/profile/", json={"first_name": NUL, "bio": NUL}, headers=headers)
     assert response.status_code == 400, response.text
     assert (await api.client.get("/api/users/profile/", headers=headers)).json()["first_name"] == "Awa"
+
+
+async def test_a_missing_json_body_is_named_as_such(api: Api) -> None:
+    answer = await api.client.post("/api/users/login/")
+    assert answer.status_code == 400
+    assert answer.json()["details"] == {"non_field_errors": ["Corps de requête JSON requis"]}

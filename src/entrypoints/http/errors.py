@@ -121,6 +121,7 @@ def _default_phrase(status: int) -> str:
         return ""
 
 
+MISSING_BODY = "Corps de requête JSON requis"
 FIELD_IN_MESSAGE = re.compile(r"`\$\.([\w.\[\]]+)`|field `(\w+)`")
 
 
@@ -140,6 +141,8 @@ def _validation_details(extra: Any) -> dict[str, list[str]]:
         name = str(key) if key else (next(g for g in match.groups() if g) if match else "non_field_errors")
         if name in {"body", "data"} and match:
             name = next(g for g in match.groups() if g)
+        elif name == "data" and item.get("source") == "body" and raw == "'data'":
+            name, raw = "non_field_errors", MISSING_BODY  # Litestar's way of saying the body is missing
         details.setdefault(name, []).append(_translate(raw))
     return details
 
