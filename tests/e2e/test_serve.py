@@ -219,6 +219,46 @@ def test_fake_payment_providers_run_inside_the_server(served: Served) -> None:
         assert forged.status_code == 400 and "error" in forged.json()
 
 
+def wait_for_status(client: httpx.Client, headers: dict[str, str], payment_uuid: str, status: str,
+                    within: float = 30) -> dict[str, object]:
+    deadline = time.monotonic() + within
+    while True:
+        detail = client.get(f"/api/payments/{payment_uuid}/", headers=headers)
+        assert detail.status_code == 200, detail.text
+        if detail.json()["statut"] == status or time.monotonic() > deadline:
+            body: dict[str, object] = detail.json()
+            return body
+        time.sleep(0.2)
+
+
+def test_a_purchase_clicks_through_against_the_fake_providers(served: Served) -> None:
+    """In fake mode, with the demo offers standing in for ticketing: MTN settles through its callback over real
+    HTTP, Orange through its payment page and notification."""
+    with served.client() as client:
+        created = client.post("/api/users/register/", json={
+            "username": "kofi", "email": "kofi@spotvibe.test", "password": PASSWORD, "password_confirm": PASSWORD})
+        assert created.status_code == 201, created.text
+        login = client.post("/api/users/login/", json={"email": "kofi@spotvibe.test", "password": PASSWORD})
+        headers = bearer(login.json()["access"])
+        mtn = client.post("/api/payments/initiate/", headers=headers, json={
+            "type_paiement": "BILLET", "event_ticket_id": 1, "methode_paiement": "MOMO_MTN",
+            "telephone_paiement": "+2290197000001", "montant": 5000})
+        assert mtn.status_code == 201, mtn.text
+        paid = wait_for_status(client, headers, mtn.json()["payment_uuid"], "REUSSI")
+        assert paid["statut"] == "REUSSI", served.output()
+        assert (paid["montant"], paid["frais"], paid["montant_net"]) == ("5000.00", "500.00", "4500.00")
+
+        orange = client.post("/api/payments/initiate/", headers=headers, json={
+            "type_paiement": "BILLET", "event_ticket_id": 2, "methode_paiement": "ORANGE_MONEY"})
+        assert orange.status_code == 201, orange.text
+        page = httpx.post(orange.json()["payment_url"], data={"action": "pay"}, follow_redirects=True, timeout=10)
+        assert page.status_code == 200 and "application" in page.text  # back on our return page
+        paid = wait_for_status(client, headers, orange.json()["payment_uuid"], "REUSSI")
+        assert paid["statut"] == "REUSSI", served.output()
+        summary = client.get("/api/payments/summary/", headers=headers).json()
+        assert summary["total_spent"] == "10000.00" and summary["pending_payments_count"] == 0
+
+
 def test_sigint_stops_server_worker_and_database_cleanly_keeping_the_data(served: Served) -> None:
     served.process.send_signal(signal.SIGINT)
     try:

@@ -11,6 +11,7 @@ from typing import Any
 from dishka import Provider, Scope, provide
 
 from adapters.auth.phones import RealmPhoneNumbers
+from adapters.payments.fakes.catalogue import DEMO_OFFERS
 from adapters.payments.fakes.local import LocalProviders
 from adapters.payments.fedapay import FedapayGateway, FedapaySettings
 from adapters.payments.mtn import MtnGateway, MtnSettings
@@ -107,9 +108,15 @@ class PaymentsProvider(Provider):
             await gateway.aclose()  # type: ignore[attr-defined]
 
     @provide(scope=Scope.APP)
-    def purposes(self) -> PaymentPurposes:
-        """Tickets, subscriptions and gifts register their owners here as their contexts land."""
-        return PurposeRegistry()
+    def purposes(self, settings: Settings) -> PaymentPurposes:
+        """Tickets, subscriptions and gifts register their owners here as their contexts land. In fake mode,
+        kinds nobody owns yet get a demo offer, so a purchase can be clicked through locally."""
+        registry = PurposeRegistry()
+        if settings.payments_mode == "fake":
+            for offer in DEMO_OFFERS:
+                if not registry.knows(offer.kind):
+                    registry.register(offer)
+        return registry
 
     @provide(scope=Scope.APP)
     def phones(self) -> PayerPhones:
