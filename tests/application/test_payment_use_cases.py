@@ -125,6 +125,17 @@ async def test_time_out_at_initiate_leaves_it_pending_and_the_reconciler_settles
     assert (await world.payment(view.uuid)).status is PaymentStatus.SUCCEEDED
 
 
+async def test_a_try_that_timed_out_but_reached_the_provider_is_not_sent_twice(world: PaymentWorld) -> None:
+    world.mtn.next_start.append("timeout")
+    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, Purpose("ticket", "1"),
+                                                       phone="+2290197000000"))
+    with pytest.raises(Conflict):  # the provider shows it pending: a second try could charge twice
+        await world.retry(PaymentCommand(PAYER, view.uuid))
+    payment = await world.payment(view.uuid)
+    assert payment.status is PaymentStatus.IN_PROGRESS and payment.attempts == 1
+    assert len(world.mtn.charges) == 1
+
+
 async def test_a_lost_callback_is_made_up_for_by_the_reconciler(world: PaymentWorld) -> None:
     payment = await world.buy()
     world.mtn.settle(payment.provider_reference or "", success=False, reason="NOT_ENOUGH_FUNDS")

@@ -89,11 +89,13 @@ class Settlement:
             if not payment.is_open or attempt.number != payment.attempts:
                 return Outcome(False, payment.status)
             payment.fail(status.reason or status.provider_status, now)
+        elif payment.status is PaymentStatus.PENDING and attempt.number == payment.attempts:
+            # The provider knows a try whose start we never heard back from (a time-out): it is in progress,
+            # under the reference we looked it up by.
+            attempt.provider_reference = lookup_for(payment, attempt).provider_reference
+            payment.mark_submitted(attempt.provider_reference, payment.redirect_url, now)
         else:
-            if payment.status is PaymentStatus.PENDING and attempt.provider_reference:
-                payment.mark_submitted(attempt.provider_reference, payment.redirect_url, now)
-            else:
-                return Outcome(False, payment.status)
+            return Outcome(False, payment.status)
         await self._payments.save(payment)
         self.publish(payment)
         return Outcome(payment.status is not before, payment.status)
