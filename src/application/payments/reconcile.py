@@ -103,7 +103,7 @@ class ReconcilePayments:
                 await self._uow.rollback()
                 log.warning("reconcile refund %s: %s", refund.id, error.message)
                 continue
-            await apply_refund_state(refund, payment, state.value, refund.provider_reference, self._finish,
+            await apply_refund_state(refund, payment, state, refund.provider_reference, self._finish,
                                      self._refunds)
             await self._uow.commit()
             checked += 1

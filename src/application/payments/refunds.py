@@ -10,6 +10,7 @@ from uuid import UUID
 from application.payments.config import PaymentsConfig
 from application.payments.ports import (
     AttemptRepository,
+    ChargeState,
     CommissionRepository,
     Gateways,
     Ledger,
@@ -179,17 +180,17 @@ class ExecuteRefund:
             refund.mark_failed(error.message)
             await self._refunds.save(refund)
             return
-        await apply_refund_state(refund, payment, outcome.state.value, outcome.provider_reference, self._finish,
+        await apply_refund_state(refund, payment, outcome.state, outcome.provider_reference, self._finish,
                                  self._refunds)
 
 
-async def apply_refund_state(refund: Refund, payment: Payment, state: str, provider_reference: str,
+async def apply_refund_state(refund: Refund, payment: Payment, state: ChargeState, provider_reference: str,
                              finish: FinishRefund, refunds: RefundRepository) -> None:
-    if state == "succeeded":
+    if state is ChargeState.SUCCEEDED:
         if refund.status is RefundStatus.APPROVED:
             refund.mark_sent(provider_reference)
         await finish(refund, payment, provider_reference)
-    elif state == "failed":
+    elif state is ChargeState.FAILED:
         refund.mark_failed("Refusé par l'opérateur")
         await refunds.save(refund)
     else:
