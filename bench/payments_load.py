@@ -61,8 +61,9 @@ from adapters.payments.mtn import MtnGateway, MtnSettings
 from adapters.payments.orange import OrangeGateway, OrangeSettings
 from adapters.payments.registry import GatewayRegistry
 from adapters.payments.stripe import StripeGateway, StripeSettings
-from adapters.sql import tables
 from adapters.sql.database import make_engine
+from adapters.sql.payments import tables
+from adapters.sql.shared import tables as shared_tables
 from application.payments.config import WEBHOOK_PATHS
 from bench.identity_load import free_port, percentile
 from domain.payments.model import Account, PaymentMethod
@@ -308,7 +309,8 @@ async def outbox_backlog(database_url: str) -> int:
     engine = make_engine(database_url)
     try:
         async with engine.connect() as connection:
-            rows = await connection.execute(select(tables.outbox.c.id).where(tables.outbox.c.dispatched_at.is_(None)))
+            pending = shared_tables.outbox.c.dispatched_at.is_(None)
+            rows = await connection.execute(select(shared_tables.outbox.c.id).where(pending))
             return len(list(rows))
     finally:
         await engine.dispose()

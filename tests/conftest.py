@@ -16,6 +16,14 @@ from adapters.sql.database import EmbeddedPostgres, libpq_url
 os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def mapped_entities() -> None:
+    """Every context's entities mapped onto its tables, as the container does when the engine starts."""
+    from entrypoints.contexts.assembly import schema
+
+    schema()
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """A migrated database on a private PostgreSQL (pgserver), or TEST_DATABASE_URL when set."""
@@ -49,10 +57,10 @@ async def truncate_all(database_url: str) -> None:
     from sqlalchemy import text
 
     from adapters.sql.database import make_engine
-    from adapters.sql.tables import metadata
+    from entrypoints.contexts.assembly import schema
 
     engine = make_engine(database_url)
-    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    names = ", ".join(f'"{table.name}"' for table in schema().sorted_tables)
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     await engine.dispose()

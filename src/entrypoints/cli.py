@@ -128,6 +128,7 @@ def _worker(settings: Settings) -> int:
 def _db(settings: Settings, args: argparse.Namespace) -> int:
     from adapters.sql import migrate
     from entrypoints.bootstrap import database
+    from entrypoints.contexts.assembly import schema
 
     with database(settings, upgrade=False) as runtime:
         url = runtime.database_url
@@ -137,7 +138,7 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
             case "downgrade":
                 migrate.downgrade(url, args.rev)
             case "revision":
-                migrate.revision(url, args.message, autogenerate=args.autogenerate)
+                migrate.revision(url, args.message, metadata=schema(), autogenerate=args.autogenerate)
             case "current":
                 migrate.current(url)
     return 0

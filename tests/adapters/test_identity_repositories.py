@@ -12,8 +12,8 @@ import pytest
 
 from adapters.memory import identity as memory
 from adapters.memory.store import MemoryStore
-from adapters.sql import identity as sql
 from adapters.sql.database import make_engine, make_sessionmaker
+from adapters.sql.identity import repositories as sql
 from domain.identity.errors import EmailTaken, UsernameTaken
 from domain.identity.model import (
     CodePurpose,

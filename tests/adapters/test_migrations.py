@@ -1,5 +1,5 @@
 """The migration "stairway": every Alembic revision goes up, down and up again on a fresh database,
-and the head matches tables.py (autogenerate would find nothing to write)."""
+and the head matches every context's tables (autogenerate would find nothing to write)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sql import migrate
 from adapters.sql.database import async_url
-from adapters.sql.tables import metadata
+from entrypoints.contexts.assembly import schema
 
 STAIRWAY_DB = "agora_stairway"
 
@@ -69,7 +69,7 @@ def differences(url: str) -> list[Any]:
             "include_object": lambda obj, name, type_, reflected, to: not (type_ == "table" and
                                                                             str(name).startswith("saq_")),
         })
-        return list(compare_metadata(context, metadata))
+        return list(compare_metadata(context, schema()))
 
     return _inspect(url, compare)
 
@@ -86,7 +86,7 @@ def test_every_revision_goes_up_down_and_up_again(fresh_database: str) -> None:
         migrate.upgrade(fresh_database, step.revision)
         migrate.downgrade(fresh_database, step.down_revision or "base")  # type: ignore[arg-type]
         migrate.upgrade(fresh_database, step.revision)
-    assert differences(fresh_database) == [], "tables.py and the migrations disagree: write a revision"
+    assert differences(fresh_database) == [], "the tables and the migrations disagree: write a revision"
 
     migrate.downgrade(fresh_database, "base")
     assert tables(fresh_database) <= {"alembic_version"}, "a downgrade left tables behind"

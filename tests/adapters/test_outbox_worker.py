@@ -269,7 +269,7 @@ async def test_a_dispatched_message_keeps_no_payload(database_url: str, clean_da
     from sqlalchemy import select
 
     from adapters.sql.database import make_engine, make_sessionmaker
-    from adapters.sql.tables import outbox
+    from adapters.sql.shared.tables import outbox
     from adapters.sql.uow import SqlOutbox, SqlOutboxStore
     from application.shared.ports import OutboxMessage
 

@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from adapters.memory import identity as memory_identity
 from adapters.memory import payments as memory
 from adapters.memory.store import MemoryStore
-from adapters.sql import identity as sql_identity
-from adapters.sql import payments as sql
-from adapters.sql import tables
 from adapters.sql.database import make_engine, make_sessionmaker
+from adapters.sql.identity import repositories as sql_identity
+from adapters.sql.payments import repositories as sql
+from adapters.sql.payments import tables
 from application.payments.ports import PaymentTotals
 from domain.identity.model import Realm, User
 from domain.payments.events import PaymentRefunded, PaymentSucceeded

@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.payments.fakes.server import Delivery
 from adapters.payments.http import sign_timestamped
-from adapters.sql import tables
 from adapters.sql.database import make_engine
+from adapters.sql.payments import tables
+from adapters.sql.shared import tables as shared_tables
 from application.payments.config import PaymentsConfig
 from application.payments.outcomes import DispatchPaymentOutcome
 from application.payments.ports import (
@@ -135,8 +136,8 @@ async def stored(api: Api, payment_uuid: UUID | str) -> Stored:
                               .order_by(tables.ledger_entries.c.id)),
             commissions=await rows(select(tables.commissions).where(tables.commissions.c.payment_id == pid)),
             refunds=await rows(select(tables.refunds).where(tables.refunds.c.payment_id == pid)),
-            settled_messages=await rows(select(tables.outbox).where(
-                tables.outbox.c.key.like(f"{PAYMENT_SETTLED}:{key}:%")).order_by(tables.outbox.c.created_at)),
+            settled_messages=await rows(select(shared_tables.outbox).where(
+                shared_tables.outbox.c.key.like(f"{PAYMENT_SETTLED}:{key}:%")).order_by(shared_tables.outbox.c.created_at)),
         )
 
 
@@ -441,7 +442,7 @@ async def test_the_settled_job_delivered_twice_to_the_worker_tells_the_owner_onc
     [message] = (await stored(api, uuid)).settled_messages
     key, payload = message["key"], message["payload"]
     runtime = Runtime(settings=api.settings, database_url=database_url, queue_url=queue_url)
-    worker: Worker[Any] = build_worker(runtime, api.container, relay_interval=None, reconcile_cron=None)
+    worker: Worker[Any] = build_worker(runtime, api.container, relay_interval=None, schedule_crons=False)
 
     task = await start_worker(worker)
     try:
@@ -461,7 +462,7 @@ async def test_the_settled_job_delivered_twice_to_the_worker_tells_the_owner_onc
     assert owner.heard == [("1", UUID(uuid), PaymentStatus.SUCCEEDED)]
     async with api.container() as request:
         session = await request.get(AsyncSession)
-        keys = (await session.execute(select(tables.completed_jobs.c.key))).scalars().all()
+        keys = (await session.execute(select(shared_tables.completed_jobs.c.key))).scalars().all()
     assert keys == [key]
 
 

@@ -11,8 +11,6 @@ from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from adapters.sql.mapping import map_domain
-
 log = logging.getLogger("agora.db")
 
 
@@ -33,7 +31,6 @@ def libpq_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    map_domain()
     return create_async_engine(async_url(url), pool_pre_ping=True, **kwargs)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import MetaData
 
 from adapters.sql.database import async_url
 
@@ -36,8 +37,11 @@ def downgrade(database_url: str, revision: str = "-1") -> None:
     _apart(lambda: command.downgrade(alembic_config(database_url), revision))
 
 
-def revision(database_url: str, message: str, *, autogenerate: bool = True) -> None:
-    _apart(lambda: command.revision(alembic_config(database_url), message=message, autogenerate=autogenerate))
+def revision(database_url: str, message: str, *, metadata: MetaData, autogenerate: bool = True) -> None:
+    """`metadata` holds every context's tables (entrypoints.contexts.assembly.schema())."""
+    config = alembic_config(database_url)
+    config.attributes["target_metadata"] = metadata
+    _apart(lambda: command.revision(config, message=message, autogenerate=autogenerate))
 
 
 def current(database_url: str) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql.tables import completed_jobs, outbox
+from adapters.sql.shared.tables import completed_jobs, outbox
 from application.shared.ports import Clock, OutboxMessage, PendingMessage
 
 

@@ -54,6 +54,17 @@ class OutboxStore(Protocol):
         ...
 
 
+class JobJournal(Protocol):
+    """The keys of the jobs that ran to completion, so that a job delivered twice runs once."""
+
+    async def claim(self, key: str, topic: str, at: datetime) -> bool:
+        """Records `key` in the current transaction; False when it is already recorded (the job is done).
+        A second delivery claiming the same key while the first is running waits for its outcome."""
+        ...
+
+    async def is_done(self, key: str) -> bool: ...
+
+
 class JobQueue(Protocol):
     async def enqueue(self, topic: str, payload: dict[str, Any], *, key: str) -> None: ...
 

@@ -1,4 +1,4 @@
-"""Database: the engine for the app's life, one session and unit of work per request or job."""
+"""Database: the engine for the app's life, one session and unit of work per request or job, the outbox."""
 
 from __future__ import annotations
 
@@ -8,24 +8,8 @@ from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.sql.database import make_engine, make_sessionmaker
-from adapters.sql.identity import (
-    SqlLoginAttemptRepository,
-    SqlMunicipalityRepository,
-    SqlOneTimeCodeRepository,
-    SqlRefreshSessionRepository,
-    SqlSocialAccountRepository,
-    SqlUserRepository,
-)
-from adapters.sql.uow import SqlOutbox, SqlOutboxStore, SqlUnitOfWork
-from application.identity.ports import (
-    LoginAttemptRepository,
-    MunicipalityRepository,
-    OneTimeCodeRepository,
-    RefreshSessionRepository,
-    SocialAccountRepository,
-    UserRepository,
-)
-from application.shared.ports import Outbox, OutboxStore, UnitOfWork
+from adapters.sql.uow import SqlJobJournal, SqlOutbox, SqlOutboxStore, SqlUnitOfWork
+from application.shared.ports import JobJournal, Outbox, OutboxStore, UnitOfWork
 from entrypoints.runtime import Runtime
 
 
@@ -48,14 +32,8 @@ class DatabaseProvider(Provider):
     sql_outbox = provide(SqlOutbox, scope=Scope.REQUEST)
     uow = provide(SqlUnitOfWork, scope=Scope.REQUEST, provides=UnitOfWork)
     outbox_store = provide(SqlOutboxStore, scope=Scope.REQUEST, provides=OutboxStore)
+    journal = provide(SqlJobJournal, scope=Scope.REQUEST, provides=JobJournal)
 
     @provide(scope=Scope.REQUEST)
     def outbox(self, writer: SqlOutbox) -> Outbox:
         return writer
-
-    users = provide(SqlUserRepository, scope=Scope.REQUEST, provides=UserRepository)
-    municipalities = provide(SqlMunicipalityRepository, scope=Scope.REQUEST, provides=MunicipalityRepository)
-    refresh_sessions = provide(SqlRefreshSessionRepository, scope=Scope.REQUEST, provides=RefreshSessionRepository)
-    codes = provide(SqlOneTimeCodeRepository, scope=Scope.REQUEST, provides=OneTimeCodeRepository)
-    attempts = provide(SqlLoginAttemptRepository, scope=Scope.REQUEST, provides=LoginAttemptRepository)
-    social_accounts = provide(SqlSocialAccountRepository, scope=Scope.REQUEST, provides=SocialAccountRepository)

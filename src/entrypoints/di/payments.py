@@ -1,14 +1,16 @@
-"""Payments: configuration, the gateways (live, or against local fake providers), repositories, purposes."""
+"""The payments context: configuration, the gateways (live, or against local fake providers), repositories,
+the purposes other contexts sell, use cases."""
 
 from __future__ import annotations
 
 import dataclasses
 import typing
 from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from dishka import Provider, Scope, provide
+from dishka import AsyncContainer, Provider, Scope, from_context, provide, provide_all
 
 from adapters.auth.phones import RealmPhoneNumbers
 from adapters.payments.fakes.catalogue import DEMO_OFFERS
@@ -18,7 +20,8 @@ from adapters.payments.mtn import MtnGateway, MtnSettings
 from adapters.payments.orange import OrangeGateway, OrangeSettings
 from adapters.payments.registry import GatewayRegistry
 from adapters.payments.stripe import StripeGateway, StripeSettings
-from adapters.sql import payments as sql
+from adapters.sql.payments import repositories as sql
+from application.payments import callbacks, charges, outcomes, queries, reconcile, refunds, settlement
 from application.payments.charges import PayerPhones
 from application.payments.config import PaymentsConfig
 from application.payments.ports import (
@@ -33,7 +36,7 @@ from application.payments.ports import (
     ProcessedCallbacks,
     RefundRepository,
 )
-from application.payments.purposes import PurposeRegistry
+from application.payments.purposes import PurposeOwner, PurposeRegistry
 from domain.identity.model import Realm
 from domain.payments.model import PaymentMethod
 from domain.payments.policies import CommissionPolicy
@@ -67,7 +70,16 @@ def return_page(settings: Settings, outcome: str) -> str:
     return f"{settings.public_url.rstrip('/')}/webhooks/payments/{outcome}/"
 
 
+@dataclass(frozen=True)
+class PurposeOwnerTypes:
+    """The purpose owners the contexts declare (entrypoints/contexts), each resolved from the container."""
+
+    types: tuple[type[PurposeOwner], ...] = ()
+
+
 class PaymentsProvider(Provider):
+    owner_types = from_context(PurposeOwnerTypes, scope=Scope.APP)
+
     @provide(scope=Scope.APP)
     def config(self, settings: Settings) -> PaymentsConfig:
         return PaymentsConfig(
@@ -107,11 +119,12 @@ class PaymentsProvider(Provider):
         for gateway in built:
             await gateway.aclose()  # type: ignore[attr-defined]
 
-    @provide(scope=Scope.APP)
-    def purposes(self, settings: Settings) -> PaymentPurposes:
-        """Tickets, subscriptions and gifts register their owners here as their contexts land. In fake mode,
-        kinds nobody owns yet get a demo offer, so a purchase can be clicked through locally."""
-        registry = PurposeRegistry()
+    @provide(scope=Scope.REQUEST)
+    async def purposes(self, settings: Settings, owner_types: PurposeOwnerTypes,
+                       container: AsyncContainer) -> PaymentPurposes:
+        """Each context that sells registers its owner in its declaration. In fake mode, kinds nobody owns
+        yet get a demo offer, so that a purchase can be clicked through locally."""
+        registry = PurposeRegistry([await container.get(owner) for owner in owner_types.types])
         if settings.payments_mode == "fake":
             for offer in DEMO_OFFERS:
                 if not registry.knows(offer.kind):
@@ -122,10 +135,26 @@ class PaymentsProvider(Provider):
     def phones(self) -> PayerPhones:
         return RealmPhoneNumbers(Realm.SPOTVIBE)
 
-    payments = provide(sql.SqlPaymentRepository, scope=Scope.REQUEST, provides=PaymentRepository)
-    statistics = provide(sql.SqlPaymentStatistics, scope=Scope.REQUEST, provides=PaymentStatistics)
-    attempts = provide(sql.SqlAttemptRepository, scope=Scope.REQUEST, provides=AttemptRepository)
-    refunds = provide(sql.SqlRefundRepository, scope=Scope.REQUEST, provides=RefundRepository)
-    commissions = provide(sql.SqlCommissionRepository, scope=Scope.REQUEST, provides=CommissionRepository)
-    ledger = provide(sql.SqlLedger, scope=Scope.REQUEST, provides=Ledger)
-    processed = provide(sql.SqlProcessedCallbacks, scope=Scope.REQUEST, provides=ProcessedCallbacks)
+
+class PaymentsPersistence(Provider):
+    scope = Scope.REQUEST
+
+    payments = provide(sql.SqlPaymentRepository, provides=PaymentRepository)
+    statistics = provide(sql.SqlPaymentStatistics, provides=PaymentStatistics)
+    attempts = provide(sql.SqlAttemptRepository, provides=AttemptRepository)
+    refunds = provide(sql.SqlRefundRepository, provides=RefundRepository)
+    commissions = provide(sql.SqlCommissionRepository, provides=CommissionRepository)
+    ledger = provide(sql.SqlLedger, provides=Ledger)
+    processed = provide(sql.SqlProcessedCallbacks, provides=ProcessedCallbacks)
+
+
+class PaymentUseCases(Provider):
+    scope = Scope.REQUEST
+
+    use_cases = provide_all(
+        settlement.Settlement, charges.SubmitAttempt, charges.RefreshFromProvider, charges.InitiatePayment,
+        charges.VerifyPayment, charges.CancelPayment, charges.RetryPayment, callbacks.HandleCallback,
+        refunds.RequestRefund, refunds.DecideRefund, refunds.FinishRefund, refunds.ExecuteRefund,
+        refunds.CompleteRefund, reconcile.ReconcilePayments, outcomes.DispatchPaymentOutcome,
+        queries.PaymentQueries,
+    )

@@ -1,4 +1,4 @@
-"""The SAQ queue, connected for the life of the process, and the journal of completed jobs."""
+"""The SAQ queue, connected for the life of the process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dishka import Provider, Scope, provide
 from saq import Queue
 
 from adapters.queue.saq_queue import SaqJobQueue, make_queue
-from adapters.sql.uow import SqlJobJournal
 from application.shared.ports import JobQueue
 from entrypoints.runtime import Runtime
 
@@ -26,5 +25,3 @@ class QueueProvider(Provider):
     @provide
     def job_queue(self, queue: Queue) -> JobQueue:
         return SaqJobQueue(queue)
-
-    journal = provide(SqlJobJournal, scope=Scope.REQUEST)

@@ -14,8 +14,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from entrypoints.di.container import make_container
 from entrypoints.http.health import create_health_app
-from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
-from entrypoints.http.webhooks import create_webhooks_app
+from entrypoints.http.webhooks.app import PREFIX as WEBHOOKS_PREFIX
+from entrypoints.http.webhooks.app import create_webhooks_app
 from entrypoints.runtime import Runtime
 
 log = logging.getLogger("agora.http")

@@ -8,13 +8,14 @@ import logging
 from typing import Any
 
 from dishka import AsyncContainer
-from saq import CronJob, Worker
+from saq import Worker
 
 from adapters.queue.saq_queue import make_queue
+from entrypoints.contexts.assembly import crons, jobs
 from entrypoints.runtime import Runtime
 from entrypoints.worker.dishka_saq import Context, app_container, setup_dishka
 from entrypoints.worker.relay import relay_forever
-from entrypoints.worker.tasks import TASKS, payments_reconcile
+from entrypoints.worker.tasks import cron_jobs, cron_tasks, job_tasks
 
 log = logging.getLogger("agora.worker")
 
@@ -24,11 +25,11 @@ STARTED_KEY = "agora_started"
 
 def build_worker(runtime: Runtime, container: AsyncContainer, *, concurrency: int = 10,
                  relay_interval: float | None = 0.5, burst: bool = False,
-                 dequeue_timeout: float = 0.0, reconcile_cron: str | None = "* * * * *") -> Worker[Any]:
+                 dequeue_timeout: float = 0.0, schedule_crons: bool = True) -> Worker[Any]:
     """A worker on its own queue connection, sharing `container` (and so the engine) with its process.
     `relay_interval=None` leaves the outbox relay out (a test drives it itself). The worker leaves
-    signals to its caller (`agora serve`/`agora worker` stop it with `stop_worker`). `reconcile_cron` schedules
-    the payments reconciler (None: not scheduled)."""
+    signals to its caller (`agora serve`/`agora worker` stop it with `stop_worker`). Its tasks and crons are
+    the contexts' (entrypoints/contexts); `schedule_crons=False` leaves the crons out (a test runs them itself)."""
 
     async def startup(ctx: Context) -> None:
         await worker.queue.connect()
@@ -46,8 +47,8 @@ def build_worker(runtime: Runtime, container: AsyncContainer, *, concurrency: in
         await worker.queue.disconnect()
 
     worker: Worker[Any] = Worker(
-        make_queue(runtime.queue_url), functions=list(TASKS.items()), concurrency=concurrency,
-        cron_jobs=[CronJob(payments_reconcile, cron=reconcile_cron)] if reconcile_cron else [],
+        make_queue(runtime.queue_url), functions=job_tasks(jobs()) + cron_tasks(crons()), concurrency=concurrency,
+        cron_jobs=cron_jobs(crons()) if schedule_crons else [],
         startup=startup, shutdown=shutdown, burst=burst, dequeue_timeout=dequeue_timeout,
     )
     worker.SIGNALS = []

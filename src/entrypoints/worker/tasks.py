@@ -1,7 +1,8 @@
-"""The task functions. SAQ names a task by its function's name, which is the outbox topic.
+"""Task functions, made from the contexts' declarations. SAQ names a task by its function's name, which is the
+outbox topic (or the cron's name).
 
-Each task is thin: it resolves the application's job use case in the job's REQUEST scope and calls it
-with the payload, once per job key (see `run_once`).
+Each task is thin: it resolves the application's job use case in the job's REQUEST scope and calls it with
+the payload, once per job key (see `run_once`).
 """
 
 from __future__ import annotations
@@ -9,13 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from adapters.sql.uow import SqlJobJournal
-from application.payments.outcomes import DispatchPaymentOutcome
-from application.payments.reconcile import ReconcilePayments
-from application.payments.refunds import ExecuteRefund
-from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED, RECONCILE
-from application.shared.email import SEND_EMAIL, SEND_SMS, SendEmail, SendSms
-from application.shared.ports import Clock, UnitOfWork
+from saq import CronJob
+
+from application.shared.ports import Clock, JobJournal, UnitOfWork
+from entrypoints.contexts.base import Cron
 from entrypoints.worker.dishka_saq import Context, request_container
 
 log = logging.getLogger("agora.worker")
@@ -23,9 +21,15 @@ log = logging.getLogger("agora.worker")
 DONE = "done"
 SKIPPED = "skipped"
 
+Task = Any  # an async function SAQ can register: (ctx, **kwargs) -> result
+
 
 class JobUseCase(Protocol):
     async def __call__(self, payload: Any) -> None: ...
+
+
+class CronUseCase(Protocol):
+    async def __call__(self) -> object: ...
 
 
 async def run_once(ctx: Context, use_case: type[JobUseCase], payload: dict[str, Any]) -> str:
@@ -41,7 +45,7 @@ async def run_once(ctx: Context, use_case: type[JobUseCase], payload: dict[str, 
     """
     job = ctx["job"]
     request = request_container(ctx)
-    journal = await request.get(SqlJobJournal)
+    journal = await request.get(JobJournal)
     clock = await request.get(Clock)
     if not await journal.claim(job.key, job.function, clock.now()):
         log.info("job %s (%s) already done: skipped", job.key, job.function)
@@ -53,28 +57,36 @@ async def run_once(ctx: Context, use_case: type[JobUseCase], payload: dict[str, 
     return DONE
 
 
-async def notify_send_email(ctx: Context, *, payload: dict[str, Any]) -> str:
-    return await run_once(ctx, SendEmail, payload)
+def _named(function: Any, name: str) -> Task:
+    function.__name__ = function.__qualname__ = name
+    return function
 
 
-async def notify_send_sms(ctx: Context, *, payload: dict[str, Any]) -> str:
-    return await run_once(ctx, SendSms, payload)
+def job_task(topic: str, use_case: type[JobUseCase]) -> Task:
+    async def task(ctx: Context, *, payload: dict[str, Any]) -> str:
+        return await run_once(ctx, use_case, payload)
+
+    return _named(task, topic)
 
 
-async def payments_payment_settled(ctx: Context, *, payload: dict[str, Any]) -> str:
-    return await run_once(ctx, DispatchPaymentOutcome, payload)
+def cron_task(name: str, use_case: type[CronUseCase]) -> Task:
+    """A cron's use case manages its own transactions (e.g. one per item, so that a run cut short loses nothing)."""
+
+    async def task(ctx: Context) -> str:
+        run = await request_container(ctx).get(use_case)
+        return repr(await run())
+
+    return _named(task, name)
 
 
-async def payments_execute_refund(ctx: Context, *, payload: dict[str, Any]) -> str:
-    return await run_once(ctx, ExecuteRefund, payload)
+def job_tasks(jobs: dict[str, type[Any]]) -> list[Task]:
+    return [job_task(topic, use_case) for topic, use_case in jobs.items()]
 
 
-async def payments_reconcile(ctx: Context) -> str:
-    """Cron: each payment is settled in its own transaction, so a run cut short loses nothing."""
-    reconcile = await request_container(ctx).get(ReconcilePayments)
-    return repr(await reconcile())
+def cron_tasks(crons: list[Cron]) -> list[Task]:
+    """Registered even when not scheduled, so that a cron's task can also be queued by hand."""
+    return [cron_task(cron.name, cron.use_case) for cron in crons]
 
 
-TASKS = {SEND_EMAIL: notify_send_email, SEND_SMS: notify_send_sms, PAYMENT_SETTLED: payments_payment_settled,
-         EXECUTE_REFUND: payments_execute_refund, RECONCILE: payments_reconcile}
-assert all(name == task.__qualname__ for name, task in TASKS.items()), "a task is named after its topic"
+def cron_jobs(crons: list[Cron]) -> list[CronJob[Context]]:
+    return [CronJob(cron_task(cron.name, cron.use_case), cron=cron.schedule) for cron in crons]

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql import tables
+from adapters.sql.identity import tables as identity_tables
 from application.identity.ports import UserRepository
 from application.identity.services import Authenticate, IssuedTokens, LogIn, LogInCommand, RegisterCommand, RegisterUser
 from domain.identity.model import Realm, User
@@ -70,7 +70,7 @@ def error(response: httpx.Response, status: int, *fields: str) -> dict[str, Any]
 async def user_count(api: Api) -> int:
     async with api.container() as request:
         session = await request.get(AsyncSession)
-        count = await session.scalar(select(func.count()).select_from(tables.users))
+        count = await session.scalar(select(func.count()).select_from(identity_tables.users))
         return int(count or 0)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.payments.fakes.server import Delivery, FakeProvider
 from adapters.payments.registry import GatewayRegistry
-from adapters.sql import tables
+from adapters.sql.payments import tables
 from application.identity.ports import UserRepository
 from application.payments.outcomes import DispatchPaymentOutcome
 from application.payments.reconcile import ReconcilePayments, ReconcileReport

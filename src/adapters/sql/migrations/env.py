@@ -1,4 +1,4 @@
-"""Alembic environment: async engine, our metadata, SAQ's tables left alone."""
+"""Alembic environment: async engine, the contexts' metadata (handed in by the caller), SAQ's tables left alone."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from adapters.sql.database import make_engine
-from adapters.sql.tables import metadata
+from adapters.sql.schema import metadata
 
 config = context.config
 
@@ -18,8 +18,13 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     return not (type_ == "table" and name is not None and name.startswith("saq_"))
 
 
+# `agora db revision --autogenerate` hands in the metadata the list of contexts assembled (every table loaded);
+# running migrations needs none.
+target_metadata = config.attributes.get("target_metadata", metadata)
+
+
 def run_with(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, include_object=include_object,
+    context.configure(connection=connection, target_metadata=target_metadata, include_object=include_object,
                       compare_type=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from entrypoints.contexts.assembly import routes
 from entrypoints.http.faces.common import build_face
-from entrypoints.http.faces.eebc.controllers import CONTROLLERS
 from entrypoints.http.faces.eebc.errors import POLICY, render
 
 
 def create_face(prefix: str) -> Litestar:
     return build_face(
-        title="EEBC API", prefix=prefix, handlers=CONTROLLERS, render=render, policy=POLICY,
+        title="EEBC API", prefix=prefix, handlers=routes("eebc"), render=render, policy=POLICY,
         description="Application des membres de l'église. Erreurs : {\"success\": false, \"error\": {...}}.",
     )

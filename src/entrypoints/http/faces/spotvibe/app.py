@@ -2,17 +2,15 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from entrypoints.contexts.assembly import routes
 from entrypoints.http.faces.common import build_face
-from entrypoints.http.faces.spotvibe.controllers.auth import AuthController
-from entrypoints.http.faces.spotvibe.controllers.payments import MobileMoneyWebhooks, PaymentsController
-from entrypoints.http.faces.spotvibe.controllers.users import UsersController
 from entrypoints.http.faces.spotvibe.errors import POLICY, render
 
 
 def create_face(prefix: str) -> Litestar:
     return build_face(
         title="SpotVibe API", prefix=prefix,
-        handlers=[UsersController, AuthController, PaymentsController, MobileMoneyWebhooks],
+        handlers=routes("spotvibe"),
         render=render,
         policy=POLICY,
         description="Événements, billets, abonnements et paiements. Erreurs : {\"error\": \"message\"}.",

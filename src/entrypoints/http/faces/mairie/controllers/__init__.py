@@ -1,10 +1,1 @@
-"""Controllers of the Mairie face, mounted in this order."""
-
-from __future__ import annotations
-
-from litestar.types import ControllerRouterHandler
-
-from entrypoints.http.faces.mairie.controllers.auth import AuthController
-from entrypoints.http.faces.mairie.controllers.settings import SecuritySettingsController
-
-CONTROLLERS: list[ControllerRouterHandler] = [AuthController, SecuritySettingsController]
+"""Controllers of the mairie face; each context lists the ones it mounts (entrypoints/contexts)."""

@@ -25,7 +25,6 @@ from application.payments.charges import (
     VerifyPayment,
 )
 from application.payments.config import PaymentsConfig
-from application.payments.ports import InboundCallback
 from application.payments.queries import PaymentQueries
 from application.payments.refunds import (
     CompleteRefund,
@@ -42,6 +41,7 @@ from domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.shared.money import Money
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.spotvibe import payment_schemas as wire
+from entrypoints.http.inbound import inbound
 
 REALM = Realm.SPOTVIBE
 AUTH = {"principal": principal_dependency(REALM)}
@@ -259,11 +259,6 @@ def paging(page: int, page_size: int) -> tuple[int, int]:
     if page < 1 or not 1 <= page_size <= 200:
         raise InvalidInput("page ≥ 1 et 1 ≤ page_size ≤ 200")
     return page_size, (page - 1) * page_size
-
-
-async def inbound(request: Request[Any, Any, Any], clock: Clock) -> InboundCallback:
-    return InboundCallback(headers={k.lower(): v for k, v in request.headers.items()}, body=await request.body(),
-                           received_at=clock.now(), query=dict(request.query_params))
 
 
 class MobileMoneyWebhooks(Controller):

@@ -1,46 +1,47 @@
-"""Identity adapters and configuration."""
+"""The identity context: its adapters and configuration, repositories and use cases."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from dishka import Provider, Scope, from_context, provide
+from dishka import Provider, Scope, provide, provide_all
 
 from adapters.auth.argon2_hasher import Argon2PasswordHasher
 from adapters.auth.jwt_codec import JwtTokenCodec
 from adapters.auth.phones import PhonenumbersNormalizer
 from adapters.auth.secrets import FernetSecretBox, HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
-from adapters.clock import SystemClock
-from adapters.memory.store import MemoryThrottle
 from adapters.social.facebook import FacebookSettings, FacebookVerifier
 from adapters.social.google import GoogleSettings, GoogleVerifier
 from adapters.social.verifier import SocialVerifier
+from adapters.sql.identity import repositories as sql
+from application.identity import services as use_cases
 from application.identity.config import IdentityConfig
 from application.identity.ports import (
+    LoginAttemptRepository,
+    MunicipalityRepository,
+    OneTimeCodeRepository,
     PasswordHasher,
     PhoneNumbers,
     QrRenderer,
+    RefreshSessionRepository,
     SecretBox,
     SecretDigest,
+    SocialAccountRepository,
     SocialTokenVerifier,
     TokenCodec,
     Totp,
+    UserRepository,
 )
-from application.shared.ports import Clock, Throttle
+from application.identity.queries import IdentityQueries
+from application.shared.ports import Clock
 from domain.identity.model import Realm
-from domain.identity.policies import LockoutPolicy
-from entrypoints.runtime import Runtime
+from domain.identity.policies import LockoutPolicy, TokenLifetimes
 from entrypoints.settings import Settings
 
 
-class IdentityProvider(Provider):
+class IdentityAdapters(Provider):
     scope = Scope.APP
-    runtime = from_context(Runtime, scope=Scope.APP)
-
-    @provide
-    def settings(self, runtime: Runtime) -> Settings:
-        return runtime.settings
 
     @provide
     def config(self, settings: Settings) -> IdentityConfig:
@@ -54,7 +55,9 @@ class IdentityProvider(Provider):
             login_limit_per_minute=settings.login_limit_per_minute,
         )
 
-    clock = provide(SystemClock, provides=Clock)
+    @provide
+    def lifetimes(self, config: IdentityConfig) -> TokenLifetimes:
+        return config.lifetimes
 
     @provide
     def hasher(self, settings: Settings) -> PasswordHasher:
@@ -80,10 +83,6 @@ class IdentityProvider(Provider):
     phones = provide(PhonenumbersNormalizer, provides=PhoneNumbers)
 
     @provide
-    def throttle(self, clock: Clock) -> Throttle:
-        return MemoryThrottle(clock)
-
-    @provide
     def social(self, settings: Settings, clock: Clock) -> SocialTokenVerifier:
         google = GoogleVerifier(GoogleSettings(client_ids=settings.google_client_ids,
                                                jwks_url=settings.google_jwks_url), clock=clock)
@@ -91,3 +90,27 @@ class IdentityProvider(Provider):
                                                      app_secret=settings.facebook_app_secret or "",
                                                      graph_url=settings.facebook_graph_url))
         return SocialVerifier(google=google, facebook=facebook)
+
+
+class IdentityPersistence(Provider):
+    scope = Scope.REQUEST
+
+    users = provide(sql.SqlUserRepository, provides=UserRepository)
+    municipalities = provide(sql.SqlMunicipalityRepository, provides=MunicipalityRepository)
+    refresh_sessions = provide(sql.SqlRefreshSessionRepository, provides=RefreshSessionRepository)
+    codes = provide(sql.SqlOneTimeCodeRepository, provides=OneTimeCodeRepository)
+    attempts = provide(sql.SqlLoginAttemptRepository, provides=LoginAttemptRepository)
+    social_accounts = provide(sql.SqlSocialAccountRepository, provides=SocialAccountRepository)
+
+
+class IdentityUseCases(Provider):
+    scope = Scope.REQUEST
+
+    use_cases = provide_all(
+        use_cases.OneTimeCodes, use_cases.EmailRecipients, use_cases.SessionIssuer, use_cases.LoginJournal,
+        use_cases.ChallengeTokens, use_cases.SecondFactor, use_cases.Authenticate, use_cases.RefreshTokens,
+        use_cases.LogOut, use_cases.RegisterUser, use_cases.LogIn, use_cases.CompleteLogin, use_cases.ChangePassword,
+        use_cases.RequestPasswordReset, use_cases.ResetPassword, use_cases.UpdateProfile,
+        use_cases.SendEmailVerification, use_cases.ConfirmEmail, use_cases.SetUpTwoFactor,
+        use_cases.ConfirmTwoFactor, use_cases.SocialLogin, use_cases.DisconnectSocialAccount, IdentityQueries,
+    )

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql import tables
+from adapters.sql.payments import tables
 from application.payments.ports import PayerSummary, PaymentTotals
 from domain.payments.model import (
     OPEN,

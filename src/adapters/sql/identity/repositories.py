@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql import tables
+from adapters.sql.identity import tables
 from domain.identity.errors import EmailTaken, UsernameTaken
 from domain.identity.model import (
     CodePurpose,

@@ -1,4 +1,4 @@
-"""The schema, as SQLAlchemy Core tables. Alembic migrations are written against this metadata."""
+"""Tables of the payments context."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Date,
-    Enum,
     ForeignKey,
     Identity,
     Index,
     Integer,
-    MetaData,
     PrimaryKeyConstraint,
     Sequence,
     String,
@@ -22,11 +19,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from domain.identity.model import CodePurpose, LoginOutcome, Realm, SocialProvider, TwoFactorMethod
+from adapters.sql.schema import metadata, str_enum
 from domain.payments.model import (
     Account,
     CommissionStatus,
@@ -37,140 +32,6 @@ from domain.payments.model import (
     RefundReason,
     RefundStatus,
 )
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
-def str_enum(enum: type, name: str) -> Enum:
-    return Enum(enum, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
-
-
-municipalities = Table(
-    "identity_municipalities", metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("code", String(10), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("created_at", DateTimeUTC(timezone=True), nullable=False),
-)
-
-users = Table(
-    "identity_users", metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("realm", str_enum(Realm, "realm"), nullable=False),
-    Column("username", String(150), nullable=False),
-    Column("email", String(254), nullable=False),
-    Column("password_hash", String(255)),
-    Column("first_name", String(150), nullable=False, default=""),
-    Column("last_name", String(150), nullable=False, default=""),
-    Column("phone", String(20)),
-    Column("roles", ARRAY(String(40)), nullable=False, default=list),
-    Column("municipality_id", BigInteger, ForeignKey("identity_municipalities.id", ondelete="RESTRICT")),
-    Column("site_code", String(10)),
-    Column("photo", String(500)),
-    Column("bio", Text, nullable=False, default=""),
-    Column("birth_date", Date),
-    Column("email_verified", Boolean, nullable=False, default=False),
-    Column("identity_verified", Boolean, nullable=False, default=False),
-    Column("notifications_email", Boolean, nullable=False, default=True),
-    Column("notifications_push", Boolean, nullable=False, default=True),
-    Column("must_change_password", Boolean, nullable=False, default=False),
-    Column("is_active", Boolean, nullable=False, default=True),
-    Column("two_factor_enabled", Boolean, nullable=False, default=False),
-    Column("two_factor_method", str_enum(TwoFactorMethod, "two_factor_method")),
-    Column("totp_secret", String(255)),
-    Column("totp_last_step", BigInteger),
-    Column("backup_code_hashes", ARRAY(String(64)), nullable=False, default=list),
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("locked_until", DateTimeUTC(timezone=True)),
-    Column("last_login", DateTimeUTC(timezone=True)),
-    Column("created_at", DateTimeUTC(timezone=True), nullable=False),
-    Index("uq_identity_users_realm_email", "realm", "email", unique=True),
-    Index("ix_identity_users_municipality", "municipality_id"),
-)
-Index("uq_identity_users_realm_username", users.c.realm, func.lower(users.c.username), unique=True)
-
-refresh_sessions = Table(
-    "identity_refresh_sessions", metadata,
-    Column("jti", String(64), primary_key=True),
-    Column("family_id", String(64), nullable=False, index=True),
-    Column("user_id", BigInteger, ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("realm", str_enum(Realm, "realm"), nullable=False),
-    Column("issued_at", DateTimeUTC(timezone=True), nullable=False),
-    Column("expires_at", DateTimeUTC(timezone=True), nullable=False),
-    Column("revoked_at", DateTimeUTC(timezone=True)),
-    Column("replaced_by", String(64)),
-)
-
-one_time_codes = Table(
-    "identity_one_time_codes", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("user_id", BigInteger, ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False),
-    Column("purpose", str_enum(CodePurpose, "code_purpose"), nullable=False),
-    Column("digest", String(64), nullable=False),
-    Column("created_at", DateTimeUTC(timezone=True), nullable=False),
-    Column("expires_at", DateTimeUTC(timezone=True), nullable=False),
-    Column("max_attempts", Integer, nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("consumed_at", DateTimeUTC(timezone=True)),
-    Index("ix_identity_one_time_codes_user_purpose", "user_id", "purpose"),
-    Index("ix_identity_one_time_codes_digest", "purpose", "digest"),
-)
-
-login_attempts = Table(
-    "identity_login_attempts", metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("realm", str_enum(Realm, "realm"), nullable=False),
-    Column("identifier", String(254), nullable=False),
-    Column("outcome", str_enum(LoginOutcome, "login_outcome"), nullable=False),
-    Column("at", DateTimeUTC(timezone=True), nullable=False),
-    Column("ip_address", String(64)),
-    Column("user_agent", String(255)),
-    Column("user_id", BigInteger, ForeignKey("identity_users.id", ondelete="CASCADE")),
-    Index("ix_identity_login_attempts_user_at", "user_id", "at"),
-)
-
-social_accounts = Table(
-    "identity_social_accounts", metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("user_id", BigInteger, ForeignKey("identity_users.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("provider", str_enum(SocialProvider, "social_provider"), nullable=False),
-    Column("social_id", String(255), nullable=False),
-    Column("email", String(254)),
-    Column("full_name", String(300), nullable=False, default=""),
-    Column("photo_url", String(1000)),
-    Column("created_at", DateTimeUTC(timezone=True), nullable=False),
-    Index("uq_identity_social_accounts_provider_social_id", "provider", "social_id", unique=True),
-)
-
-outbox = Table(
-    "outbox_messages", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("topic", String(120), nullable=False),
-    Column("payload", JSONB, nullable=False),
-    Column("key", String(255), nullable=False),
-    Column("created_at", DateTimeUTC(timezone=True), nullable=False),
-    Column("dispatched_at", DateTimeUTC(timezone=True)),
-    Index("ix_outbox_messages_pending", "created_at", postgresql_where=Column("dispatched_at").is_(None)),
-)
-
-completed_jobs = Table(
-    "completed_jobs", metadata,
-    Column("key", String(255), primary_key=True),
-    Column("topic", String(120), nullable=False),
-    Column("completed_at", DateTimeUTC(timezone=True), nullable=False),
-)
-
-
-# ---------------------------------------------------------------- payments
 
 payments = Table(
     "payments_payments", metadata,

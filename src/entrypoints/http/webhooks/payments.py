@@ -1,22 +1,23 @@
-"""Provider webhooks shared by every face, mounted at /webhooks (Stripe serves SpotVibe cards and EEBC gifts)."""
+"""Payment callbacks shared by every face, under /webhooks: Stripe's events and the payer's return pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, Litestar, MediaType, Request, get, post
+from litestar import Controller, MediaType, Request, get, post
 from litestar.status_codes import HTTP_200_OK
 
 from application.payments.callbacks import HandleCallback
 from application.shared.ports import Clock
 from domain.payments.model import PaymentMethod
-from entrypoints.http.faces.common import build_face
-from entrypoints.http.faces.spotvibe.controllers.payments import inbound
-from entrypoints.http.faces.spotvibe.errors import POLICY, render
-from entrypoints.http.faces.spotvibe.payment_schemas import WebhookAck
+from entrypoints.http.inbound import inbound
 
-PREFIX = "/webhooks"
+
+class WebhookAck(msgspec.Struct):
+    status: str
+    outcome: str
 
 
 class StripeWebhook(Controller):
@@ -52,7 +53,3 @@ class PaymentReturnPages(Controller):
     async def cancelled(self) -> str:
         return RETURN_PAGE.format(title="Paiement interrompu")
 
-
-def create_webhooks_app() -> Litestar:
-    return build_face(title="Webhooks", prefix=PREFIX, handlers=[StripeWebhook, PaymentReturnPages], render=render,
-                      policy=POLICY, description="Rappels des prestataires de paiement partagés par toutes les faces.")

@@ -1,0 +1,1 @@
+"""Identity persistence: tables, mapping, repositories."""

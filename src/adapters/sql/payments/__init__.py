@@ -1,0 +1,1 @@
+"""Payments persistence: tables, mapping, repositories."""

@@ -1,0 +1,1 @@
+"""Persistence every context shares: the outbox and the job journal."""

@@ -1,0 +1,19 @@
+"""The list of bounded contexts, one line each: it assembles the container, the schema, the worker and the faces.
+
+Adding a context: declare it in `entrypoints/contexts/<name>.py` (see base.py) and add it below.
+"""
+
+from __future__ import annotations
+
+from entrypoints.contexts.base import BoundedContext, Cron
+from entrypoints.contexts.identity import IDENTITY
+from entrypoints.contexts.payments import PAYMENTS
+from entrypoints.contexts.platform import PLATFORM
+
+CONTEXTS: tuple[BoundedContext, ...] = (
+    PLATFORM,
+    IDENTITY,
+    PAYMENTS,
+)
+
+__all__ = ["CONTEXTS", "BoundedContext", "Cron"]

@@ -1,0 +1,43 @@
+"""What a bounded context brings to the process, declared in one place per context.
+
+A context is assembled from this declaration alone: its dishka providers join the container, its tables join
+Alembic's metadata and its entities are mapped, its job use cases become worker tasks named after their
+outbox topic, its crons are scheduled, its controllers are mounted on the faces it serves, and its
+purpose owners (what it sells) are offered to payments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dishka import Provider
+from litestar.types import ControllerRouterHandler
+from sqlalchemy.orm import registry
+
+Face = str  # "spotvibe", "mairie", "eebc"
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A use case the worker runs on a schedule (`schedule` in cron syntax); `name` is its task's name."""
+
+    name: str
+    use_case: type[Any]
+    schedule: str
+
+
+@dataclass(frozen=True)
+class BoundedContext:
+    name: str
+    providers: Sequence[Callable[[], Provider]] = ()
+    map_entities: Callable[[registry], None] | None = None
+    # Outbox topic -> the job use case (called with the message's payload). The topic names the task.
+    jobs: Mapping[str, type[Any]] = field(default_factory=dict)
+    crons: Sequence[Cron] = ()
+    routes: Mapping[Face, Sequence[ControllerRouterHandler]] = field(default_factory=dict)
+    # Mounted under /webhooks, shared by every face (provider callbacks that serve several faces).
+    webhooks: Sequence[ControllerRouterHandler] = ()
+    # Classes implementing application.payments.purposes.PurposeOwner, each resolved from the container.
+    purpose_owners: Sequence[type[Any]] = ()
