@@ -49,7 +49,7 @@ def test_every_declared_job_and_cron_becomes_a_worker_task_named_after_it() -> N
 def test_every_context_table_is_in_the_schema_and_named_after_its_context() -> None:
     tables = set(schema().tables)
     assert {"identity_users", "payments_payments", "outbox_messages"} <= tables
-    prefixes = tuple(f"{context.name}_" for context in CONTEXTS) + ("outbox_", "completed_")
+    prefixes = (*tuple(f"{context.name}_" for context in CONTEXTS), "outbox_", "completed_")
     assert all(name.startswith(prefixes) for name in tables), sorted(tables)
 
 

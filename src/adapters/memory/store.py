@@ -44,16 +44,27 @@ class FrozenClock:
 
 
 class MemoryUnitOfWork:
+    """A transaction over the store: `rollback` puts back the rows and the outbox as the last commit left them."""
+
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
         self.commits = 0
         self.rollbacks = 0
+        self._committed = self._snapshot()
+
+    def _snapshot(self) -> tuple[dict[str, dict[Any, Any]], list[tuple[str, OutboxMessage, datetime | None]]]:
+        return copy.deepcopy(dict(self.store.rows)), list(self.store.outbox)
 
     async def commit(self) -> None:
         self.commits += 1
+        self._committed = self._snapshot()
 
     async def rollback(self) -> None:
         self.rollbacks += 1
+        rows, outbox = copy.deepcopy(self._committed)
+        self.store.rows.clear()
+        self.store.rows.update(rows)
+        self.store.outbox[:] = outbox
 
 
 class MemoryOutbox:

@@ -51,7 +51,7 @@ class EmbeddedPostgres:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         _forget_dead_users(self.folder)
-        self._server = pgserver.get_server(str(self.folder), cleanup_mode="stop")
+        self._server = pgserver.postgres_server.get_server(str(self.folder), cleanup_mode="stop")
         query = f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"  # noqa: S608 - our own name
         exists = self._server.psql(query)
         if "1 row" not in exists:

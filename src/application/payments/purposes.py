@@ -14,7 +14,8 @@ from domain.shared.errors import NotFound
 class PurposeOwner(Protocol):
     """Implemented by a selling context (tickets, subscriptions, donations) for one purpose kind."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     async def quote(self, reference: str, payer_id: int) -> PurposeQuote: ...
 

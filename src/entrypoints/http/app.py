@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from dishka import AsyncContainer, Provider
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.static_files import create_static_files_router
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp
 
 from entrypoints.di.container import make_container
 from entrypoints.http.health import create_health_app
@@ -19,6 +20,12 @@ from entrypoints.http.webhooks.app import create_webhooks_app
 from entrypoints.runtime import Runtime
 
 log = logging.getLogger("agora.http")
+
+
+# Plain ASGI, as any server speaks it (Litestar's typed events do not cover the lifespan this class owns).
+RawScope = dict[str, Any]
+RawReceive = Callable[[], Awaitable[dict[str, Any]]]
+RawSend = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class PrefixDispatcher:
@@ -31,7 +38,7 @@ class PrefixDispatcher:
         self.container = container
         self.owns_container = owns_container
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: RawScope, receive: RawReceive, send: RawSend) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -40,7 +47,7 @@ class PrefixDispatcher:
         if app is None:
             await _not_found(send)
             return
-        await app(scope, receive, send)
+        await app(scope, receive, send)  # type: ignore[arg-type]
 
     def _mounted(self, path: str) -> ASGIApp | None:
         for prefix, app in self.mounts:
@@ -48,23 +55,23 @@ class PrefixDispatcher:
                 return app
         return None
 
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
+    async def _lifespan(self, receive: RawReceive, send: RawSend) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})  # type: ignore[typeddict-item]
+                await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.owns_container:
                     await self.container.close()
-                await send({"type": "lifespan.shutdown.complete"})  # type: ignore[typeddict-item]
+                await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
-async def _not_found(send: Send) -> None:
+async def _not_found(send: RawSend) -> None:
     body = b'{"error": "Ressource non trouv\\u00e9e"}'
-    await send({"type": "http.response.start", "status": 404,  # type: ignore[typeddict-item]
+    await send({"type": "http.response.start", "status": 404,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})  # type: ignore[typeddict-item]
+    await send({"type": "http.response.body", "body": body})
 
 
 def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer | None = None) -> PrefixDispatcher:

@@ -11,6 +11,7 @@ import logging
 from typing import Any, Protocol
 
 from saq import CronJob
+from saq.types import Context as SaqContext
 
 from application.shared.ports import Clock, JobJournal, UnitOfWork
 from entrypoints.contexts.base import Cron
@@ -88,5 +89,5 @@ def cron_tasks(crons: list[Cron]) -> list[Task]:
     return [cron_task(cron.name, cron.use_case) for cron in crons]
 
 
-def cron_jobs(crons: list[Cron]) -> list[CronJob[Context]]:
+def cron_jobs(crons: list[Cron]) -> list[CronJob[SaqContext]]:
     return [CronJob(cron_task(cron.name, cron.use_case), cron=cron.schedule) for cron in crons]
