@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from adapters.auth.phones import RealmPhoneNumbers
+from adapters.auth.phones import PhonenumbersNormalizer
 from adapters.memory import payments as repos
 from adapters.memory.payment_gateway import MemoryGateway
 from adapters.memory.store import (
@@ -45,11 +45,14 @@ from application.payments.refunds import (
 from application.payments.settlement import Settlement
 from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED
 from application.shared.outbox import RelayOutbox
-from domain.identity.model import Realm
-from domain.payments.model import Payment, PaymentMethod, PaymentType, Purpose
+from domain.payments.model import Payment, PaymentMethod, PaymentType
+from domain.shared.actor import Actor
+from domain.shared.realm import Realm
 from tests.payments_support import TicketsForSale
 
-PAYER = 7
+PAYER = Actor(7, Realm.SPOTVIBE)
+OTHER = Actor(8, Realm.SPOTVIBE)
+ADMIN = Actor(1, Realm.SPOTVIBE, frozenset({"admin"}))
 
 
 @dataclass
@@ -81,7 +84,7 @@ class PaymentWorld:
         self.submit = SubmitAttempt(self.payments, self.attempts, self.gateways, self.settlement, self.uow,
                                     self.clock, self.config)
         self.refresh = RefreshFromProvider(self.payments, self.attempts, self.gateways, self.settlement)
-        self.initiate = InitiatePayment(self.payments, self.purposes, self.gateways, RealmPhoneNumbers(Realm.SPOTVIBE),
+        self.initiate = InitiatePayment(self.payments, self.purposes, self.gateways, PhonenumbersNormalizer(),
                                         self.submit, self.clock, self.config)
         self.verify = VerifyPayment(self.payments, self.refresh, self.uow)
         self.cancel = CancelPayment(self.payments, self.refresh, self.settlement, self.uow, self.clock)
@@ -109,7 +112,7 @@ class PaymentWorld:
     async def buy(self, method: PaymentMethod = PaymentMethod.MTN, ticket: str = "1",
                   phone: str | None = "+2290197000000") -> Payment:
         view = await self.initiate(InitiatePaymentCommand(
-            payer_id=PAYER, payment_type=PaymentType.TICKET, method=method, purpose=Purpose("ticket", ticket),
+            actor=PAYER, payment_type=PaymentType.TICKET, method=method, reference=ticket,
             phone=phone))
         return await self.payment(view.uuid)
 

@@ -94,12 +94,13 @@ async def test_a_new_town_is_founded_by_its_mayor_and_staff_is_added_by_the_mayo
     citizen = await world.register(RegisterCommand(realm=Realm.MAIRIE, email="c@ville.fr", password=PASSWORD,
                                                    role="citizen", municipality_code="75001"))
     assert citizen.municipality_id == mayor.municipality_id
-    for actor in (None, citizen):
+    for actor in (None, citizen.as_actor()):
         with pytest.raises(RoleNotAllowed):
             await world.register(RegisterCommand(realm=Realm.MAIRIE, email="m@ville.fr", password=PASSWORD,
                                                  role="moderator", municipality_code="75001", actor=actor))
     moderator = await world.register(RegisterCommand(realm=Realm.MAIRIE, email="m@ville.fr", password=PASSWORD,
-                                                     role="moderator", municipality_code="75001", actor=mayor))
+                                                     role="moderator", municipality_code="75001",
+                                                     actor=mayor.as_actor()))
     assert moderator.role == "moderator"
 
 
@@ -111,7 +112,7 @@ async def test_a_mayor_of_another_town_cannot_add_staff_here() -> None:
                                                  role="mayor", municipality_code="69001"))
     with pytest.raises(RoleNotAllowed):
         await world.register(RegisterCommand(realm=Realm.MAIRIE, email="x@a.fr", password=PASSWORD, role="admin",
-                                             municipality_code="75001", actor=other))
+                                             municipality_code="75001", actor=other.as_actor()))
 
 
 async def test_a_citizen_cannot_join_a_town_nobody_founded() -> None:

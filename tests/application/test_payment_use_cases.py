@@ -17,14 +17,15 @@ from domain.payments.model import (
     PaymentMethod,
     PaymentStatus,
     PaymentType,
-    Purpose,
     RefundReason,
     RefundStatus,
 )
 from domain.payments.policies import ledger_report
-from domain.shared.errors import Conflict, InvalidInput, NotFound
+from domain.shared.actor import Actor
+from domain.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.shared.money import Money
-from tests.application.payments_world import PAYER, PaymentWorld
+from domain.shared.realm import Realm
+from tests.application.payments_world import ADMIN, OTHER, PAYER, PaymentWorld
 from tests.payments_support import ORGANISER
 
 MTN = PaymentMethod.MTN
@@ -53,13 +54,14 @@ async def test_initiate_prices_from_the_purpose_and_sends_the_try(world: Payment
     (dict(method=PaymentMethod.CASH), MethodInactive),
     (dict(phone=None), InvalidInput),
     (dict(phone="12"), InvalidInput),
-    (dict(purpose=Purpose("ticket", "404")), NotFound),
-    (dict(purpose=Purpose("unknown", "1")), NotFound),
+    (dict(reference="404"), InvalidInput),
+    (dict(payment_type=PaymentType.COMMISSION), InvalidInput),
+    (dict(reference=None), InvalidInput),
 ])
 async def test_bad_initiations_write_nothing(world: PaymentWorld, command: dict[str, object],
                                              error: type[Exception]) -> None:
-    fields: dict[str, object] = dict(payer_id=PAYER, payment_type=PaymentType.TICKET, method=MTN,
-                                     purpose=Purpose("ticket", "1"), phone="+2290197000000")
+    fields: dict[str, object] = dict(actor=PAYER, payment_type=PaymentType.TICKET, method=MTN,
+                                     reference="1", phone="+2290197000000")
     with pytest.raises(error):
         await world.initiate(InitiatePaymentCommand(**{**fields, **command}))  # type: ignore[arg-type]
     assert await world.queries.payments_of(PAYER) == [] and world.mtn.charges == {}
@@ -76,7 +78,7 @@ async def test_an_unsigned_callback_is_only_a_reason_to_ask_the_provider(world: 
     settled = await world.payment(payment.uuid)
     assert settled.status is PaymentStatus.SUCCEEDED and settled.provider_transaction_id is not None
     assert [m.topic for m in world.outbox.messages()] == [PAYMENT_SETTLED]
-    [commission] = await world.queries.commissions(10, 0)
+    [commission] = await world.queries.commissions(ADMIN, 10, 0)
     assert commission.amount_minor == 500 and commission.rate_basis_points == 1_000
 
 
@@ -113,7 +115,7 @@ async def test_a_callback_for_an_unknown_charge_is_ignored(world: PaymentWorld) 
 
 async def test_time_out_at_initiate_leaves_it_pending_and_the_reconciler_settles_it(world: PaymentWorld) -> None:
     world.mtn.next_start.append("timeout")
-    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, Purpose("ticket", "1"),
+    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, "1",
                                                        phone="+2290197000000"))
     assert view.status is PaymentStatus.PENDING and not view.provider_answered
     reference = world.mtn.reference_for(f"{view.reference}-1")
@@ -127,7 +129,7 @@ async def test_time_out_at_initiate_leaves_it_pending_and_the_reconciler_settles
 
 async def test_a_try_that_timed_out_but_reached_the_provider_is_not_sent_twice(world: PaymentWorld) -> None:
     world.mtn.next_start.append("timeout")
-    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, Purpose("ticket", "1"),
+    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, "1",
                                                        phone="+2290197000000"))
     with pytest.raises(Conflict):  # the provider shows it pending: a second try could charge twice
         await world.retry(PaymentCommand(PAYER, view.uuid))
@@ -147,7 +149,7 @@ async def test_a_lost_callback_is_made_up_for_by_the_reconciler(world: PaymentWo
 
 async def test_a_try_the_provider_never_received_is_given_up_then_retried(world: PaymentWorld) -> None:
     world.mtn.next_start.append("down")
-    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, Purpose("ticket", "1"),
+    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, "1",
                                                        phone="+2290197000000"))
     world.clock.advance(minutes=3)
     assert (await world.reconcile()).abandoned == 0  # not yet: the provider may still show it
@@ -158,7 +160,7 @@ async def test_a_try_the_provider_never_received_is_given_up_then_retried(world:
 
 async def test_a_provider_down_for_good_is_given_up(world: PaymentWorld) -> None:
     world.mtn.next_start.append("down")
-    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, Purpose("ticket", "1"),
+    view = await world.initiate(InitiatePaymentCommand(PAYER, PaymentType.TICKET, MTN, "1",
                                                        phone="+2290197000000"))
     world.clock.advance(hours=2)
     assert (await world.reconcile()).abandoned == 1
@@ -199,7 +201,7 @@ async def test_cancel_an_open_payment_but_not_one_already_paid(world: PaymentWor
         await world.cancel(PaymentCommand(PAYER, paid.uuid))
     assert (await world.payment(paid.uuid)).status is PaymentStatus.SUCCEEDED
     with pytest.raises(NotFound):
-        await world.cancel(PaymentCommand(PAYER + 1, paid.uuid))
+        await world.cancel(PaymentCommand(OTHER, paid.uuid))
 
 
 async def test_money_arriving_after_a_cancel_is_kept_and_offered_back(world: PaymentWorld) -> None:
@@ -211,7 +213,7 @@ async def test_money_arriving_after_a_cancel_is_kept_and_offered_back(world: Pay
     await world.callback(MTN, world.callback_for(payment))
     kept = await world.payment(payment.uuid)
     assert kept.status is PaymentStatus.SUCCEEDED and kept.flagged_for_refund
-    [refund] = await world.queries.all_refunds(None, 10, 0)
+    [refund] = await world.queries.all_refunds(ADMIN, None, 10, 0)
     assert refund.reason is RefundReason.LATE_PAYMENT and refund.amount_minor == 5000
 
 
@@ -224,7 +226,7 @@ async def test_the_purpose_owner_hears_the_outcome_and_a_sold_out_purchase_is_fl
     assert world.tickets.heard == [("1", payment.uuid, PaymentStatus.SUCCEEDED)]
     flagged = await world.payment(payment.uuid)
     assert flagged.flagged_for_refund and flagged.status is PaymentStatus.SUCCEEDED
-    [refund] = await world.queries.all_refunds(None, 10, 0)
+    [refund] = await world.queries.all_refunds(ADMIN, None, 10, 0)
     assert refund.status is RefundStatus.REQUESTED and refund.amount_minor == 5000
 
 
@@ -241,7 +243,7 @@ async def test_refund_requested_approved_and_paid_back_by_the_operator(world: Pa
     with pytest.raises(InvalidInput):  # the same money cannot be asked for twice
         await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.OTHER))
     assert refund.id is not None
-    await world.decide_refund(DecideRefundCommand(admin_id=1, refund_id=refund.id, approve=True))
+    await world.decide_refund(DecideRefundCommand(ADMIN, refund_id=refund.id, approve=True))
     await world.run_jobs()
     done = await world.refunds.get(refund.id)
     assert done is not None and done.status is RefundStatus.REFUNDED
@@ -259,18 +261,18 @@ async def test_refund_without_an_operator_api_is_paid_by_hand(world: PaymentWorl
     refund = await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.OTHER,
                                                              amount=Money(1000, "XOF")))
     assert refund.id is not None
-    await world.decide_refund(DecideRefundCommand(1, refund.id, approve=True))
+    await world.decide_refund(DecideRefundCommand(ADMIN, refund.id, approve=True))
     await world.run_jobs()
     waiting = await world.refunds.get(refund.id)
     assert waiting is not None and waiting.status is RefundStatus.APPROVED and waiting.failure_reason == MANUAL
-    await world.complete_refund(CompleteRefundCommand(1, refund.id, "OM-CASH-1"))
+    await world.complete_refund(CompleteRefundCommand(ADMIN, refund.id, "OM-CASH-1"))
     assert (await world.payment(payment.uuid)).refunded_minor == 1000
 
 
 async def test_refund_rules(world: PaymentWorld) -> None:
     payment = await paid(world)
     with pytest.raises(NotFound):
-        await world.request_refund(RequestRefundCommand(PAYER + 1, payment.uuid, RefundReason.OTHER))
+        await world.request_refund(RequestRefundCommand(OTHER, payment.uuid, RefundReason.OTHER))
     with pytest.raises(InvalidInput):
         await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.OTHER,
                                                         amount=Money(6000, "XOF")))
@@ -285,9 +287,9 @@ async def test_rejected_refund_moves_no_money(world: PaymentWorld) -> None:
     payment = await paid(world)
     refund = await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.OTHER))
     assert refund.id is not None
-    await world.decide_refund(DecideRefundCommand(1, refund.id, approve=False, note="non"))
+    await world.decide_refund(DecideRefundCommand(ADMIN, refund.id, approve=False, note="non"))
     with pytest.raises(InvalidTransition):
-        await world.decide_refund(DecideRefundCommand(1, refund.id, approve=True))
+        await world.decide_refund(DecideRefundCommand(ADMIN, refund.id, approve=True))
     await world.run_jobs()
     assert world.mtn.refunds == {} and (await world.payment(payment.uuid)).refunded_minor == 0
 
@@ -346,3 +348,26 @@ async def _scenario(steps: list[str]) -> None:
     final = await world.payment(payment.uuid)
     assert report.collected == (5000 if final.status is PaymentStatus.SUCCEEDED else 0)
     assert len({e.transaction_key for e in entries}) == (1 if final.status is PaymentStatus.SUCCEEDED else 0)
+
+
+async def test_the_use_cases_decide_who_may_act_whatever_the_caller_passes(world: PaymentWorld) -> None:
+    payment = await world.buy()
+    world.mtn.settle(payment.provider_reference or "")
+    await world.verify(PaymentCommand(PAYER, payment.uuid))
+    refund = await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.OTHER))
+    assert refund.id is not None
+    church_member = Actor(PAYER.user_id, Realm.EEBC, frozenset({"admin"}))
+    for not_allowed in (PAYER, OTHER, church_member):
+        with pytest.raises(Forbidden):
+            await world.decide_refund(DecideRefundCommand(not_allowed, refund.id, approve=True))
+        with pytest.raises(Forbidden):
+            await world.complete_refund(CompleteRefundCommand(not_allowed, refund.id))
+        with pytest.raises(Forbidden):
+            await world.queries.ledger(not_allowed, "XOF", None, None)
+    with pytest.raises(Forbidden):
+        await world.initiate(InitiatePaymentCommand(church_member, PaymentType.TICKET, MTN, "1",
+                                                    phone="+2290197000000"))
+    with pytest.raises(NotFound):
+        await world.queries.payment(payment.uuid, OTHER)
+    assert (await world.queries.payment(payment.uuid, ADMIN)).uuid == payment.uuid
+    assert (await world.refunds.get(refund.id)).status is RefundStatus.REQUESTED  # type: ignore[union-attr]

@@ -47,7 +47,9 @@ from application.payments.settlement import Settlement
 from application.payments.topics import PAYMENT_SETTLED
 from application.shared.ports import Clock, UnitOfWork
 from domain.payments.model import PaymentMethod, PaymentStatus
+from domain.shared.actor import Actor
 from domain.shared.money import Money
+from domain.shared.realm import Realm
 from entrypoints.runtime import Runtime
 from entrypoints.worker import build_worker, start_worker, stop_worker
 from entrypoints.worker.tasks import DONE, SKIPPED
@@ -63,6 +65,8 @@ MTN_OK = "+46733123456"    # any number the MTN sandbox does not script: SUCCESS
 MTN_LATE = "+46733123453"  # PENDING, then SUCCESSFUL after settle_after
 MTN_PENDING = "+46733123454"  # PENDING until settled by hand
 MOOV_OK = "+2290197000001"  # FedaPay: approved after settle_after (last digit not 0 or 9)
+
+ADMIN = Actor(1, Realm.SPOTVIBE, frozenset({"admin"}))
 
 
 # ---------------------------------------------------------------- fixtures
@@ -376,7 +380,7 @@ async def test_a_worker_killed_after_the_refund_call_does_not_refund_twice(
     refund_id = requested.json()["id"]
     async with api.container() as request:
         decide = await request.get(DecideRefund)
-        await decide(DecideRefundCommand(admin_id=1, refund_id=refund_id, approve=True, note="ok"))
+        await decide(DecideRefundCommand(ADMIN, refund_id=refund_id, approve=True, note="ok"))
     payload = {"refund_id": refund_id}
 
     # The job calls the operator, then dies before its commit.

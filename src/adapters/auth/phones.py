@@ -20,13 +20,3 @@ class PhonenumbersNormalizer:
             raise InvalidInput("Numéro de téléphone invalide")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
-
-class RealmPhoneNumbers:
-    """Phone numbers of one realm's users (payments take the payer's in their face's region)."""
-
-    def __init__(self, realm: Realm, normalizer: PhonenumbersNormalizer | None = None) -> None:
-        self._realm = realm
-        self._normalizer = normalizer or PhonenumbersNormalizer()
-
-    def normalize(self, raw: str) -> str:
-        return self._normalizer.normalize(raw, self._realm)

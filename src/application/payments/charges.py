@@ -19,10 +19,13 @@ from application.payments.ports import (
 from application.payments.settlement import Settlement, gateway_for, lookup_for
 from application.shared.ports import Clock, UnitOfWork
 from domain.payments.errors import GatewayRejected, GatewayUnavailable, MethodInactive
-from domain.payments.model import Attempt, Payment, PaymentMethod, PaymentStatus, PaymentType, Purpose
-from domain.payments.policies import attempt_order_id, internal_reference
+from domain.payments.model import Attempt, Payment, PaymentMethod, PaymentStatus, PaymentType
+from domain.payments.permissions import PAY
+from domain.payments.policies import attempt_order_id, internal_reference, online_purpose
+from domain.shared.actor import Actor
 from domain.shared.errors import Conflict, InvalidInput, NotFound
 from domain.shared.money import Money
+from domain.shared.realm import Realm
 
 log = logging.getLogger("agora.payments")
 
@@ -30,17 +33,17 @@ PHONE_METHODS = frozenset({PaymentMethod.MTN, PaymentMethod.MOOV})
 
 
 class PayerPhones(Protocol):
-    def normalize(self, raw: str) -> str:
-        """E.164, or InvalidInput."""
+    def normalize(self, raw: str, realm: Realm) -> str:
+        """E.164 in the realm's region, or InvalidInput."""
         ...
 
 
 @dataclass(frozen=True)
 class InitiatePaymentCommand:
-    payer_id: int
+    actor: Actor
     payment_type: PaymentType
     method: PaymentMethod
-    purpose: Purpose
+    reference: str | None  # what is bought, within its payment type: a ticket type, a subscription plan
     phone: str | None = None
     email: str | None = None
     claimed_amount: Money | None = None
@@ -55,10 +58,12 @@ class PaymentView:
     provider_answered: bool
 
 
-async def load_own(payments: PaymentRepository, payer_id: int, payment_uuid: UUID, *,
+async def load_own(payments: PaymentRepository, actor: Actor, payment_uuid: UUID, *,
                    lock: bool = False) -> Payment:
+    """The actor's own payment; another's is as unknown as a payment that does not exist."""
+    PAY.check(actor)
     payment = await (payments.get_for_update(payment_uuid) if lock else payments.get(payment_uuid))
-    if payment is None or payment.payer_id != payer_id:
+    if payment is None or not actor.is_user(payment.payer_id):
         raise NotFound("Paiement introuvable")
     return payment
 
@@ -146,28 +151,33 @@ class InitiatePayment:
         self._config = config
 
     async def __call__(self, cmd: InitiatePaymentCommand) -> PaymentView:
+        PAY.check(cmd.actor)
+        purpose = online_purpose(cmd.payment_type, cmd.reference)
         gateway = self._gateways.get(cmd.method)
         if not cmd.method.is_online or gateway is None or not gateway.configured:
             raise MethodInactive(cmd.method.value)
         try:
-            phone = self._phones.normalize(cmd.phone) if cmd.phone else None
+            phone = self._phones.normalize(cmd.phone, cmd.actor.realm) if cmd.phone else None
         except InvalidInput as error:
-            raise InvalidInput.on_field("telephone_paiement", error.message) from None
+            raise InvalidInput.on_field("phone", error.message) from None
         if cmd.method in PHONE_METHODS and phone is None:
-            raise InvalidInput.on_field("telephone_paiement", "Numéro de téléphone requis pour ce moyen de paiement")
-        quote = await self._purposes.quote(cmd.purpose, cmd.payer_id)
+            raise InvalidInput.on_field("phone", "Numéro de téléphone requis pour ce moyen de paiement")
+        try:
+            quote = await self._purposes.quote(purpose, cmd.actor.user_id)
+        except NotFound as error:
+            raise InvalidInput.on_field("reference", error.message) from None
         if quote.amount.currency != self._config.currency and cmd.method is not PaymentMethod.CARD:
             raise InvalidInput(f"Le mobile money ne sert que des paiements en {self._config.currency}")
         if cmd.claimed_amount is not None and cmd.claimed_amount.minor != quote.amount.minor:
-            raise InvalidInput.on_field("montant", f"Le montant à payer est {quote.amount.as_decimal_text()}")
+            raise InvalidInput.on_field("claimed_amount", f"Le montant à payer est {quote.amount.as_decimal_text()}")
         policy = self._config.commission
         rate = policy.rate_for(cmd.payment_type, quote.commission_rate_bps)
         fees, net = policy.split(quote.amount, rate)
         now = self._clock.now()
         sequence = await self._payments.next_reference_number(now.date())
         payment = await self._payments.add(Payment(
-            uuid=uuid.uuid4(), payer_id=cmd.payer_id, type=cmd.payment_type, purpose_kind=cmd.purpose.kind,
-            purpose_reference=cmd.purpose.reference, description=quote.description[:200],
+            uuid=uuid.uuid4(), payer_id=cmd.actor.user_id, type=cmd.payment_type, purpose_kind=purpose.kind,
+            purpose_reference=purpose.reference, description=quote.description[:200],
             currency=quote.amount.currency, amount_minor=quote.amount.minor, fees_minor=fees.minor,
             net_minor=net.minor, method=cmd.method, internal_reference=internal_reference(now.date(), sequence),
             created_at=now, updated_at=now, beneficiary_id=quote.beneficiary_id, phone=phone, email=cmd.email))
@@ -176,7 +186,7 @@ class InitiatePayment:
 
 @dataclass(frozen=True)
 class PaymentCommand:
-    payer_id: int
+    actor: Actor
     payment_uuid: UUID
 
 
@@ -210,7 +220,7 @@ class VerifyPayment:
         self._uow = uow
 
     async def __call__(self, cmd: PaymentCommand) -> Payment:
-        payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
+        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid, lock=True)
         if payment.is_open and payment.method.is_online:
             try:
                 await self._refresh(payment)
@@ -232,7 +242,7 @@ class CancelPayment:
         self._clock = clock
 
     async def __call__(self, cmd: PaymentCommand) -> Payment:
-        payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
+        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid, lock=True)
         if payment.status is PaymentStatus.IN_PROGRESS:
             try:
                 payment = await self._refresh(payment)
@@ -261,7 +271,7 @@ class RetryPayment:
         self._uow = uow
 
     async def __call__(self, cmd: PaymentCommand) -> PaymentView:
-        payment = await load_own(self._payments, cmd.payer_id, cmd.payment_uuid, lock=True)
+        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid, lock=True)
         if payment.is_open:
             await self._refresh(payment)  # the provider may have settled it meanwhile
         if payment.status is PaymentStatus.IN_PROGRESS:

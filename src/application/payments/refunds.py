@@ -29,7 +29,9 @@ from domain.payments.model import (
     RefundReason,
     RefundStatus,
 )
+from domain.payments.permissions import DECIDE_REFUNDS, PAY
 from domain.payments.policies import refund_entries
+from domain.shared.actor import Actor
 from domain.shared.errors import InvalidInput, NotFound
 from domain.shared.money import Money
 
@@ -47,7 +49,7 @@ def refund_reference(refund_id: int) -> UUID:
 
 @dataclass(frozen=True)
 class RequestRefundCommand:
-    requester_id: int
+    actor: Actor
     payment_uuid: UUID
     reason: RefundReason
     description: str = ""
@@ -64,8 +66,9 @@ class RequestRefund:
         self._config = config
 
     async def __call__(self, cmd: RequestRefundCommand) -> Refund:
+        PAY.check(cmd.actor)
         payment = await self._payments.get_for_update(cmd.payment_uuid)
-        if payment is None or payment.payer_id != cmd.requester_id:
+        if payment is None or not cmd.actor.is_user(payment.payer_id):
             raise NotFound("Paiement introuvable")
         policy = self._config.refunds
         if cmd.amount is not None and cmd.amount.currency != payment.currency:
@@ -78,7 +81,7 @@ class RequestRefund:
             raise InvalidInput.on_field("montant_remboursement",
                                         "Une demande de remboursement couvre déjà ce montant")
         refund = await self._refunds.add(Refund(
-            payment_id=payment.id, payment_uuid=payment.uuid, requester_id=cmd.requester_id,
+            payment_id=payment.id, payment_uuid=payment.uuid, requester_id=cmd.actor.user_id,
             currency=payment.currency, amount_minor=amount, reason=cmd.reason, description=cmd.description[:2000],
             requested_at=self._clock.now()))
         await self._uow.commit()
@@ -87,7 +90,7 @@ class RequestRefund:
 
 @dataclass(frozen=True)
 class DecideRefundCommand:
-    admin_id: int
+    actor: Actor
     refund_id: int
     approve: bool
     note: str = ""
@@ -101,16 +104,17 @@ class DecideRefund:
         self._clock = clock
 
     async def __call__(self, cmd: DecideRefundCommand) -> Refund:
+        DECIDE_REFUNDS.check(cmd.actor)
         refund = await self._refunds.get_for_update(cmd.refund_id)
         if refund is None:
             raise NotFound("Remboursement introuvable")
         if cmd.approve:
-            refund.approve(cmd.admin_id, cmd.note, self._clock.now())
+            refund.approve(cmd.actor.user_id, cmd.note, self._clock.now())
             refund.reference = refund_reference(cmd.refund_id)
             self._outbox.add(OutboxMessage(topic=EXECUTE_REFUND, payload={"refund_id": cmd.refund_id},
                                            key=f"{EXECUTE_REFUND}:{cmd.refund_id}"))
         else:
-            refund.reject(cmd.admin_id, cmd.note, self._clock.now())
+            refund.reject(cmd.actor.user_id, cmd.note, self._clock.now())
         await self._refunds.save(refund)
         await self._uow.commit()
         return refund
@@ -201,7 +205,7 @@ async def apply_refund_state(refund: Refund, payment: Payment, state: ChargeStat
 
 @dataclass(frozen=True)
 class CompleteRefundCommand:
-    admin_id: int
+    actor: Actor
     refund_id: int
     reference: str | None = None
 
@@ -217,11 +221,12 @@ class CompleteRefund:
         self._uow = uow
 
     async def __call__(self, cmd: CompleteRefundCommand) -> Refund:
+        DECIDE_REFUNDS.check(cmd.actor)
         refund = await self._refunds.get_for_update(cmd.refund_id)
         if refund is None:
             raise NotFound("Remboursement introuvable")
         payment = await self._payments.get_for_update(refund.payment_uuid)
         assert payment is not None
-        await self._finish(refund, payment, cmd.reference or f"MANUEL-{cmd.admin_id}")
+        await self._finish(refund, payment, cmd.reference or f"MANUEL-{cmd.actor.user_id}")
         await self._uow.commit()
         return refund

@@ -6,15 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from domain.shared.actor import Actor
 from domain.shared.errors import InvalidInput
-
-
-class Realm(StrEnum):
-    """One realm per face: an account lives in exactly one, tokens are valid in one."""
-
-    SPOTVIBE = "spotvibe"
-    MAIRIE = "mairie"
-    EEBC = "eebc"
+from domain.shared.realm import Realm as Realm
 
 
 class TwoFactorMethod(StrEnum):
@@ -91,6 +85,11 @@ class User:
     @property
     def role(self) -> str:
         return self.roles[0] if self.roles else ""
+
+    def as_actor(self) -> Actor:
+        assert self.id is not None, "a stored account"
+        return Actor(user_id=self.id, realm=self.realm, roles=frozenset(self.roles),
+                     municipality_id=self.municipality_id, site=self.site_code)
 
     @property
     def full_name(self) -> str:

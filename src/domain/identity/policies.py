@@ -13,7 +13,6 @@ USERNAME_PATTERN = re.compile(r"^[\w.@+-]{3,150}$")
 
 MAIRIE_ROLES = frozenset({"mayor", "admin", "moderator", "citizen"})
 MAIRIE_STAFF_ROLES = frozenset({"mayor", "admin", "moderator"})
-MAIRIE_ROLE_MANAGERS = frozenset({"mayor", "admin"})
 EEBC_ROLES = frozenset(
     {
         "admin", "pasteur", "ancien", "diacre", "responsable_club", "moniteur", "chauffeur",

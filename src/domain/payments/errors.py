@@ -16,7 +16,7 @@ class InvalidTransition(Conflict):
 
 class MethodInactive(InvalidInput):
     def __init__(self, method: str) -> None:
-        super().__init__(f"Méthode de paiement indisponible : {method}", details={"methode_paiement": [
+        super().__init__(f"Méthode de paiement indisponible : {method}", details={"method": [
             f"Méthode de paiement indisponible : {method}"]})
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from domain.payments.model import Account, LedgerEntry, Payment, PaymentStatus, PaymentType, Refund
+from domain.payments.model import Account, LedgerEntry, Payment, PaymentStatus, PaymentType, Purpose, Refund
 from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
 
@@ -135,3 +135,17 @@ def ledger_report(currency: str, entries: list[LedgerEntry]) -> LedgerReport:
             totals[entry.account] += entry.amount_minor
     return LedgerReport(currency, totals[Account.COLLECTED], -totals[Account.COMMISSIONS],
                         -totals[Account.NET_PAYABLE], -totals[Account.REFUNDS])
+
+
+# What a payer may pay online, and the purpose kind that sells it. Commissions owed and refunds are paid
+# by the platform, never through the initiate endpoint.
+ONLINE_PURPOSE_KINDS = {PaymentType.SUBSCRIPTION: "subscription", PaymentType.TICKET: "ticket"}
+
+
+def online_purpose(payment_type: PaymentType, reference: str | None) -> Purpose:
+    kind = ONLINE_PURPOSE_KINDS.get(payment_type)
+    if kind is None:
+        raise InvalidInput.on_field("payment_type", "Seuls les abonnements et les billets se paient ici")
+    if reference is None or not reference.strip():
+        raise InvalidInput.on_field("reference", "Champ requis pour ce type de paiement")
+    return Purpose(kind, reference.strip())

@@ -12,7 +12,7 @@ from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, from_context, provide, provide_all
 
-from adapters.auth.phones import RealmPhoneNumbers
+from adapters.auth.phones import PhonenumbersNormalizer
 from adapters.payments.fakes.catalogue import DEMO_OFFERS
 from adapters.payments.fakes.local import LocalProviders
 from adapters.payments.fedapay import FedapayGateway, FedapaySettings
@@ -37,7 +37,6 @@ from application.payments.ports import (
     RefundRepository,
 )
 from application.payments.purposes import PurposeOwner, PurposeRegistry
-from domain.identity.model import Realm
 from domain.payments.model import PaymentMethod
 from domain.payments.policies import CommissionPolicy
 from entrypoints.settings import Settings
@@ -131,9 +130,7 @@ class PaymentsProvider(Provider):
                     registry.register(offer)
         return registry
 
-    @provide(scope=Scope.APP)
-    def phones(self) -> PayerPhones:
-        return RealmPhoneNumbers(Realm.SPOTVIBE)
+    phones = provide(PhonenumbersNormalizer, scope=Scope.APP, provides=PayerPhones)
 
 
 class PaymentsPersistence(Provider):

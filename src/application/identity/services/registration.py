@@ -12,16 +12,17 @@ from application.shared.email import queue_email
 from application.shared.ports import Clock, Outbox, UnitOfWork
 from domain.identity.errors import EmailTaken, RoleNotAllowed, UsernameTaken
 from domain.identity.model import Municipality, Realm, User
+from domain.identity.permissions import ADD_TOWN_STAFF
 from domain.identity.policies import (
     DEFAULT_ROLE,
     EEBC_SITES,
-    MAIRIE_ROLE_MANAGERS,
     MAIRIE_STAFF_ROLES,
     ROLES_BY_REALM,
     email_problem,
     normalize_email,
     username_problem,
 )
+from domain.shared.actor import Actor
 from domain.shared.errors import InvalidInput
 
 MUNICIPALITY_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -60,7 +61,7 @@ class RegisterCommand:
     municipality_code: str | None = None
     municipality_name: str | None = None
     site_code: str | None = None
-    actor: User | None = None
+    actor: Actor | None = None  # who is signing someone up, when signed in
     must_change_password: bool = False
     email_verified: bool = False
 
@@ -146,14 +147,7 @@ class RegisterUser:
             )
         if role in MAIRIE_STAFF_ROLES and not administrative:
             actor = cmd.actor
-            if (
-                actor is None
-                or actor.realm is not Realm.MAIRIE
-                or actor.municipality_id != existing.id
-                or actor.role not in MAIRIE_ROLE_MANAGERS
-            ):
+            if actor is None or not ADD_TOWN_STAFF.allows(actor) or not actor.in_municipality(existing.id):
                 raise RoleNotAllowed(
-                    "Seul le maire ou un administrateur de cette commune peut créer ce rôle",
-                    details={"role": ["Rôle réservé : demandez au maire de votre commune"]},
-                )
+                    ADD_TOWN_STAFF.refusal, details={"role": ["Rôle réservé : demandez au maire de votre commune"]})
         return existing

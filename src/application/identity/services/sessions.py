@@ -10,6 +10,7 @@ from application.shared.ports import Clock, UnitOfWork
 from domain.identity.errors import AccountDisabled, InvalidToken
 from domain.identity.model import Realm, RefreshSession, User
 from domain.identity.policies import TokenLifetimes
+from domain.shared.actor import Actor
 
 ACCESS = "access"
 REFRESH = "refresh"
@@ -29,6 +30,10 @@ class IssuedTokens:
 class Principal:
     user: User
     session_id: str
+
+    @property
+    def actor(self) -> Actor:
+        return self.user.as_actor()
 
 
 class SessionIssuer:

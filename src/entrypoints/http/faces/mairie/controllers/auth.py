@@ -83,7 +83,7 @@ class AuthController(Controller):
                 role=data.role,
                 municipality_code=data.municipality_code,
                 municipality_name=data.municipality_name,
-                actor=principal.user if principal else None,
+                actor=principal.actor if principal else None,
             )
         )
         return schemas.registered(user)

@@ -36,17 +36,20 @@ from application.payments.refunds import (
 )
 from application.shared.ports import Clock
 from domain.identity.model import Realm
-from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType, Purpose, RefundReason
-from domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType, RefundReason
+from domain.shared.errors import DomainError, InvalidInput, NotFound
 from domain.shared.money import Money
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.spotvibe import payment_schemas as wire
 from entrypoints.http.inbound import inbound
+from entrypoints.http.wire import wire_names
 
 REALM = Realm.SPOTVIBE
 AUTH = {"principal": principal_dependency(REALM)}
-PURPOSE_FIELDS = {PaymentType.SUBSCRIPTION: ("subscription", "subscription_id"),
-                  PaymentType.TICKET: ("ticket", "event_ticket_id")}
+# The wire field that names what is bought, for each payment type (the type decides which one is read).
+REFERENCE_FIELDS = {PaymentType.SUBSCRIPTION: "subscription_id", PaymentType.TICKET: "event_ticket_id"}
+INITIATE_FIELDS = {"payment_type": "type_paiement", "method": "methode_paiement", "phone": "telephone_paiement",
+                   "claimed_amount": "montant"}
 STATUS_MESSAGES = {
     PaymentStatus.SUCCEEDED: "Paiement confirmé avec succès.",
     PaymentStatus.PENDING: "Paiement en attente de confirmation.",
@@ -55,21 +58,6 @@ STATUS_MESSAGES = {
     PaymentStatus.CANCELLED: "Paiement annulé.",
     PaymentStatus.REFUNDED: "Paiement remboursé.",
 }
-
-
-def user_id(principal: Principal) -> int:
-    assert principal.user.id is not None
-    return principal.user.id
-
-
-def is_admin(principal: Principal) -> bool:
-    return "admin" in principal.user.roles
-
-
-def require_admin(principal: Principal) -> int:
-    if not is_admin(principal):
-        raise Forbidden("Réservé aux administrateurs")
-    return user_id(principal)
 
 
 def parse_choice(enum: Any, value: str, field: str) -> Any:
@@ -105,27 +93,21 @@ class PaymentsController(Controller):
     @get("/", dependencies=AUTH)
     async def list_payments(self, principal: NamedDependency[Principal],
                             queries: FromDishka[PaymentQueries]) -> list[wire.PaymentItem]:
-        return [wire.payment_item(p) for p in await queries.payments_of(user_id(principal))]
+        return [wire.payment_item(p) for p in await queries.payments_of(principal.actor)]
 
     @post("/initiate/", status_code=HTTP_201_CREATED, dependencies=AUTH)
     async def initiate(self, data: JSONBody[wire.InitiateBody], principal: NamedDependency[Principal],
                        use_case: FromDishka[InitiatePayment], config: FromDishka[PaymentsConfig]) -> wire.Initiated:
         payment_type = parse_choice(PaymentType, data.type_paiement, "type_paiement")
         method = parse_choice(PaymentMethod, data.methode_paiement, "methode_paiement")
-        if payment_type not in PURPOSE_FIELDS:
-            raise InvalidInput.on_field("type_paiement", "Seuls les abonnements et les billets se paient ici")
-        kind, field = PURPOSE_FIELDS[payment_type]
-        reference = getattr(data, field)
-        if reference is None:
-            raise InvalidInput.on_field(field, "Champ requis pour ce type de paiement")
-        try:
+        reference_field = REFERENCE_FIELDS.get(payment_type, "type_paiement")
+        reference = getattr(data, reference_field, None)
+        with wire_names({**INITIATE_FIELDS, "reference": reference_field}):
             view = await use_case(InitiatePaymentCommand(
-                payer_id=user_id(principal), payment_type=payment_type, method=method,
-                purpose=Purpose(kind, str(reference)), phone=data.telephone_paiement,
+                actor=principal.actor, payment_type=payment_type, method=method,
+                reference=None if reference is None else str(reference), phone=data.telephone_paiement,
                 email=data.email or principal.user.email,
                 claimed_amount=parse_amount(data.montant, config.currency, "montant")))
-        except NotFound as error:
-            raise InvalidInput.on_field(field, error.message) from None
         message = ("Paiement initié. Veuillez confirmer sur votre téléphone." if view.provider_answered else
                    "Paiement enregistré : l'opérateur ne répond pas encore, son statut sera vérifié.")
         return wire.Initiated(message=message, payment_uuid=view.uuid, statut=view.status.value,
@@ -134,26 +116,26 @@ class PaymentsController(Controller):
     @get("/{payment_uuid:uuid}/", dependencies=AUTH)
     async def detail(self, payment_uuid: UUID, principal: NamedDependency[Principal],
                      queries: FromDishka[PaymentQueries], identity: FromDishka[IdentityQueries]) -> wire.PaymentDetail:
-        payment = await queries.payment(payment_uuid, viewer_id=user_id(principal), admin=is_admin(principal))
+        payment = await queries.payment(payment_uuid, principal.actor)
         return wire.payment_detail(payment, await username_of(identity, payment.payer_id, principal))
 
     @post("/verify/", status_code=HTTP_200_OK, dependencies=AUTH)
     async def verify(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
                      use_case: FromDishka[VerifyPayment]) -> wire.Verified:
-        payment = await use_case(PaymentCommand(user_id(principal), data.payment_uuid))
+        payment = await use_case(PaymentCommand(principal.actor, data.payment_uuid))
         return wire.Verified(payment_uuid=payment.uuid, status=payment.status.value,
                              message=STATUS_MESSAGES[payment.status])
 
     @post("/cancel/", status_code=HTTP_200_OK, dependencies=AUTH)
     async def cancel(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
                      use_case: FromDishka[CancelPayment]) -> wire.Message:
-        await use_case(PaymentCommand(user_id(principal), data.payment_uuid))
+        await use_case(PaymentCommand(principal.actor, data.payment_uuid))
         return wire.Message(message="Paiement annulé avec succès.")
 
     @post("/retry/", status_code=HTTP_200_OK, dependencies=AUTH)
     async def retry(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
                     use_case: FromDishka[RetryPayment]) -> wire.Retried:
-        view = await use_case(PaymentCommand(user_id(principal), data.payment_uuid))
+        view = await use_case(PaymentCommand(principal.actor, data.payment_uuid))
         return wire.Retried(message="Retentative de paiement initiée.", payment_uuid=view.uuid,
                             statut=view.status.value, payment_url=view.redirect_url)
 
@@ -162,16 +144,16 @@ class PaymentsController(Controller):
     @get("/refunds/", dependencies=AUTH)
     async def refunds(self, principal: NamedDependency[Principal],
                       queries: FromDishka[PaymentQueries]) -> list[wire.RefundItem]:
-        return [wire.refund_item(r) for r in await queries.refunds_of(user_id(principal))]
+        return [wire.refund_item(r) for r in await queries.refunds_of(principal.actor)]
 
     @post("/refunds/", status_code=HTTP_201_CREATED, dependencies=AUTH)
     async def request_refund(self, data: JSONBody[wire.RefundBody], principal: NamedDependency[Principal],
                              use_case: FromDishka[RequestRefund], queries: FromDishka[PaymentQueries],
                              config: FromDishka[PaymentsConfig]) -> wire.RefundDetail:
         reason = parse_choice(RefundReason, data.raison, "raison")
-        payment = await queries.payment(data.payment_uuid, viewer_id=user_id(principal), admin=False)
+        payment = await queries.payment(data.payment_uuid, principal.actor)
         refund = await use_case(RequestRefundCommand(
-            requester_id=user_id(principal), payment_uuid=data.payment_uuid, reason=reason,
+            actor=principal.actor, payment_uuid=data.payment_uuid, reason=reason,
             description=data.description,
             amount=parse_amount(data.montant_remboursement, payment.currency, "montant_remboursement")))
         return wire.refund_detail(refund, payment, principal.user.username)
@@ -179,28 +161,27 @@ class PaymentsController(Controller):
     @get("/refunds/{refund_id:int}/", dependencies=AUTH)
     async def refund(self, refund_id: int, principal: NamedDependency[Principal],
                      queries: FromDishka[PaymentQueries], identity: FromDishka[IdentityQueries]) -> wire.RefundDetail:
-        refund, payment = await queries.refund(refund_id, viewer_id=user_id(principal), admin=is_admin(principal))
+        refund, payment = await queries.refund(refund_id, principal.actor)
         return wire.refund_detail(refund, payment, await username_of(identity, refund.requester_id, principal))
 
     @get("/admin/refunds/", dependencies=AUTH)
     async def all_refunds(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                           statut: str | None = None, page: int = 1, page_size: int = 50) -> list[wire.RefundItem]:
-        require_admin(principal)
         limit, offset = paging(page, page_size)
-        return [wire.refund_item(r) for r in await queries.all_refunds(statut, limit, offset)]
+        return [wire.refund_item(r) for r in await queries.all_refunds(principal.actor, statut, limit, offset)]
 
     @post("/refunds/{refund_id:int}/approve/", status_code=HTTP_200_OK, dependencies=AUTH)
     async def approve(self, refund_id: int, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
                       data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
         note = data.note if data else ""
-        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=True, note=note))
+        await use_case(DecideRefundCommand(principal.actor, refund_id, approve=True, note=note))
         return wire.Message(message="Remboursement approuvé : il est transmis à l'opérateur.")
 
     @post("/refunds/{refund_id:int}/reject/", status_code=HTTP_200_OK, dependencies=AUTH)
     async def reject(self, refund_id: int, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
                      data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
         note = data.note if data else ""
-        await use_case(DecideRefundCommand(require_admin(principal), refund_id, approve=False, note=note))
+        await use_case(DecideRefundCommand(principal.actor, refund_id, approve=False, note=note))
         return wire.Message(message="Demande de remboursement rejetée.")
 
     @post("/refunds/{refund_id:int}/complete/", status_code=HTTP_200_OK, dependencies=AUTH)
@@ -208,7 +189,7 @@ class PaymentsController(Controller):
                        use_case: FromDishka[CompleteRefund],
                        data: JSONBody[wire.CompleteBody | None] = None) -> wire.Message:
         reference = data.reference if data else None
-        await use_case(CompleteRefundCommand(require_admin(principal), refund_id, reference))
+        await use_case(CompleteRefundCommand(principal.actor, refund_id, reference))
         return wire.Message(message="Remboursement enregistré comme payé.")
 
     # ------------------------------------------------------------ figures
@@ -216,8 +197,7 @@ class PaymentsController(Controller):
     @get("/stats/", dependencies=AUTH)
     async def stats(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                     config: FromDishka[PaymentsConfig]) -> wire.Stats:
-        require_admin(principal)
-        return wire.stats(await queries.totals(), config.currency)
+        return wire.stats(await queries.totals(principal.actor), config.currency)
 
     @get("/methods/", security=[])
     async def methods(self, queries: FromDishka[PaymentQueries]) -> list[wire.MethodItem]:
@@ -226,29 +206,26 @@ class PaymentsController(Controller):
     @get("/summary/", dependencies=AUTH)
     async def summary(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                       config: FromDishka[PaymentsConfig]) -> wire.Summary:
-        return wire.summary(await queries.summary(user_id(principal)), config.currency)
+        return wire.summary(await queries.summary(principal.actor), config.currency)
 
     @get("/transactions/", dependencies=AUTH)
     async def transactions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                            page: int = 1, page_size: int = 50) -> list[wire.TransactionItem]:
-        require_admin(principal)
         limit, offset = paging(page, page_size)
-        return [wire.transaction_item(a, u) for a, u in await queries.transactions(limit, offset)]
+        return [wire.transaction_item(a, u) for a, u in await queries.transactions(principal.actor, limit, offset)]
 
     @get("/commissions/", dependencies=AUTH)
     async def commissions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                           page: int = 1, page_size: int = 50) -> list[wire.CommissionItem]:
-        require_admin(principal)
         limit, offset = paging(page, page_size)
-        return [wire.commission_item(c) for c in await queries.commissions(limit, offset)]
+        return [wire.commission_item(c) for c in await queries.commissions(principal.actor, limit, offset)]
 
     @get("/ledger/", dependencies=AUTH)
     async def ledger(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                      config: FromDishka[PaymentsConfig], start: datetime | None = None,
                      end: datetime | None = None, devise: str | None = None) -> wire.LedgerView:
-        require_admin(principal)
         currency = (devise or config.currency).upper()
-        report = await queries.ledger(currency, start, end)
+        report = await queries.ledger(principal.actor, currency, start, end)
         return wire.LedgerView(devise=currency, encaisse=wire.money(report.collected, currency),
                                commissions=wire.money(report.commissions, currency),
                                net_du=wire.money(report.net_payable, currency),
