@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from adapters.sql import tables
+from adapters.sql import throttle as _throttle  # noqa: F401 - puts its table on tables.metadata
 from domain.identity.model import LoginAttempt, Municipality, OneTimeCode, RefreshSession, SocialAccount, User
 from domain.payments.model import Attempt, Commission, LedgerEntry, Payment, Refund
 
