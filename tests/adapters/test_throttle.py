@@ -1,16 +1,23 @@
-"""One contract for the Throttle port, run on memory and PostgreSQL;
+"""One contract for the Throttle port, run on memory, PostgreSQL and (when a redis-server is at hand) Redis;
 plus what only a shared store must show: several processes hitting at once admit exactly the limit."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import importlib.util
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from adapters.memory.store import FrozenClock, MemoryThrottle
+from adapters.redis_throttle import RedisThrottle
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.throttle import SqlThrottle, throttle_windows
 from application.shared.ports import Throttle
@@ -24,7 +31,30 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
-@pytest.fixture(params=["memory", "sql"])
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    if shutil.which("redis-server") is None or importlib.util.find_spec("redis") is None:
+        pytest.skip("needs a redis-server binary and the redis extra")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory(prefix="agora-redis-") as folder:
+        server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                   "--appendonly", "no", "--dir", folder], stdout=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(params=["memory", "sql", "redis"])
 async def throttles(request: pytest.FixtureRequest, clock: FrozenClock) -> AsyncIterator[list[Throttle]]:
     """Two throttles on one store, as two API processes have (in memory, there is no store to share)."""
     if request.param == "memory":
@@ -38,6 +68,13 @@ async def throttles(request: pytest.FixtureRequest, clock: FrozenClock) -> Async
             await connection.execute(delete(throttle_windows))
         for engine in engines:
             await engine.dispose()
+    else:
+        url = request.getfixturevalue("redis_url")
+        clients = [RedisThrottle.from_url(url, clock), RedisThrottle.from_url(url, clock)]
+        yield list(clients)
+        await clients[0]._client.flushdb()
+        for client in clients:
+            await client.close()
 
 
 async def refused(throttle: Throttle, key: str, **limits: Any) -> TooManyRequests:
