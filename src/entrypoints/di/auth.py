@@ -12,7 +12,6 @@ from adapters.auth.phones import PhonenumbersNormalizer
 from adapters.auth.secrets import FernetSecretBox, HmacSecretDigest
 from adapters.auth.totp import PyotpTotp, SegnoQrRenderer
 from adapters.clock import SystemClock
-from adapters.memory.store import MemoryThrottle
 from adapters.social.facebook import FacebookSettings, FacebookVerifier
 from adapters.social.google import GoogleSettings, GoogleVerifier
 from adapters.social.verifier import SocialVerifier
@@ -30,6 +29,7 @@ from application.identity.ports import (
 from application.shared.ports import Clock, Throttle
 from domain.identity.model import Realm
 from domain.identity.policies import LockoutPolicy
+from entrypoints.di.throttle import shared_throttle
 from entrypoints.runtime import Runtime
 from entrypoints.settings import Settings
 
@@ -79,9 +79,7 @@ class IdentityProvider(Provider):
     qr = provide(SegnoQrRenderer, provides=QrRenderer)
     phones = provide(PhonenumbersNormalizer, provides=PhoneNumbers)
 
-    @provide
-    def throttle(self, clock: Clock) -> Throttle:
-        return MemoryThrottle(clock)
+    throttle = provide(staticmethod(shared_throttle), provides=Throttle)
 
     @provide
     def social(self, settings: Settings, clock: Clock) -> SocialTokenVerifier:
