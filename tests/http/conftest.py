@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,10 +81,10 @@ def settings_changes() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture
-async def api(data_dir: Path, database_url: str, queue_url: str, clean_database: None,
-              extra_providers: list[Provider], settings_changes: dict[str, Any]) -> AsyncIterator[Api]:
-    settings = test_settings(data_dir, database_url, **settings_changes)
+@contextlib.asynccontextmanager
+async def running_api(settings: Settings, database_url: str, queue_url: str, extra_providers: list[Provider]
+                      ) -> AsyncIterator[Api]:
+    """One API process: its own container and app."""
     runtime = Runtime(settings=settings, database_url=database_url, queue_url=queue_url)
     mailbox, sms = ConsoleEmailSender(), ConsoleSmsSender()
     jobs = InlineJobQueue({SEND_EMAIL: SendEmail(mailbox), SEND_SMS: SendSms(sms)})
@@ -95,4 +96,9 @@ async def api(data_dir: Path, database_url: str, queue_url: str, clean_database:
     await container.close()
 
 
-
+@pytest.fixture
+async def api(data_dir: Path, database_url: str, queue_url: str, clean_database: None,
+              extra_providers: list[Provider], settings_changes: dict[str, Any]) -> AsyncIterator[Api]:
+    settings = test_settings(data_dir, database_url, **settings_changes)
+    async with running_api(settings, database_url, queue_url, extra_providers) as running:
+        yield running

@@ -10,6 +10,7 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy import MetaData
 
 from adapters.sql.schema import mapper_registry, metadata
+from adapters.sql.shared import tables as platform_tables  # noqa: F401 (puts the platform's tables on metadata)
 from entrypoints.contexts import CONTEXTS
 from entrypoints.contexts.base import BoundedContext, Cron, Face
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dishka import Provider, Scope, from_context, provide, provide_all
 
 from adapters.clock import SystemClock
-from adapters.memory.store import MemoryThrottle
 from application.shared.email import SendEmail, SendSms
 from application.shared.outbox import RelayOutbox
 from application.shared.ports import Clock, Throttle
+from entrypoints.di.throttle import shared_throttle
 from entrypoints.runtime import Runtime
 from entrypoints.settings import Settings
 
@@ -23,8 +23,6 @@ class CoreProvider(Provider):
 
     clock = provide(SystemClock, provides=Clock)
 
-    @provide
-    def throttle(self, clock: Clock) -> Throttle:
-        return MemoryThrottle(clock)
+    throttle = provide(staticmethod(shared_throttle), provides=Throttle)
 
     jobs = provide_all(SendEmail, SendSms, RelayOutbox, scope=Scope.REQUEST)
