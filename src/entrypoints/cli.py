@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from entrypoints.logs import configure_logging
 from entrypoints.settings import DEFAULT_PREFIXES, Settings, parse_faces
 
 log = logging.getLogger("agora")
@@ -61,26 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever sys.stderr is when a record comes (tests and embedders swap it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.stream = sys.stderr
-        super().emit(record)
-
-
-def _configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if not any(isinstance(handler, _StderrHandler) for handler in root.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    root.setLevel(level.upper())
-    if root.level > logging.DEBUG:
-        for chatty in ("pgserver", "alembic.runtime.plugins"):
-            logging.getLogger(chatty).setLevel(logging.WARNING)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -93,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if faces is not None:
         settings = dataclasses.replace(settings, faces=faces)
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         match args.command:
             case "serve":

@@ -31,9 +31,16 @@ class _Server(uvicorn.Server):
     """uvicorn minus its own signal handlers (it would re-raise the signal once stopped): `serve`
     handles the signals itself."""
 
+    announce: Callable[[], None] = staticmethod(lambda: None)
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.announce()
 
 
 class _BeforeShutdown:
@@ -86,8 +93,9 @@ async def serve(runtime: Runtime, *, host: str = "127.0.0.1", port: int = 8000, 
             await stop_worker(worker)
 
     app = _BeforeShutdown(create_app(runtime, container=container), stop_the_worker)
-    server = _Server(uvicorn.Config(app, host=host, port=port, lifespan="on", log_config=None,
+    server = _Server(uvicorn.Config(app, host=host, port=port, lifespan="on", log_config=None, access_log=False,
                                     timeout_graceful_shutdown=10))
+    server.announce = lambda: _announce(runtime, host, port)
 
     def on_signal() -> None:
         if server.should_exit:
@@ -118,6 +126,14 @@ async def serve(runtime: Runtime, *, host: str = "127.0.0.1", port: int = 8000, 
                     await asyncio.gather(worker_task, return_exceptions=True)
             await container.close()
     return status
+
+
+def _announce(runtime: Runtime, host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    for face, prefix in runtime.settings.faces.items():
+        root = base + ("" if prefix == "/" else prefix)
+        log.info("%-8s %s/  docs %s/schema  (OpenAPI %s/schema/openapi.json)", face, root, root, root)
+    log.info("health   %s/health  ready %s/ready  webhooks %s/webhooks/", base, base, base)
 
 
 async def work(runtime: Runtime) -> int:

@@ -65,6 +65,7 @@ class Settings:
     login_limit_per_minute: int = 20
     reset_links: dict[str, str] = field(default_factory=dict)
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one JSON object per line
     payments_mode: str = "live"
     payment_env: dict[str, str] = field(default_factory=dict)
     payments_return_url: str | None = None
@@ -114,6 +115,7 @@ class Settings:
             reset_links={realm: env[f"AGORA_RESET_LINK_{realm.upper()}"] for realm in DEFAULT_PREFIXES
                          if env.get(f"AGORA_RESET_LINK_{realm.upper()}")},
             log_level=env.get("AGORA_LOG_LEVEL", "INFO"),
+            log_format=_choice("AGORA_LOG_FORMAT", env.get("AGORA_LOG_FORMAT", "text"), ("text", "json")),
             payments_mode=_payments_mode(env.get("AGORA_PAYMENTS", "live")),
             payment_env={key: value for key, value in env.items() if key.startswith(PAYMENT_ENV_PREFIXES)},
             payments_return_url=env.get("AGORA_PAYMENTS_RETURN_URL") or None,
@@ -144,3 +146,10 @@ def _dev_secret(data_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    text = value.strip().lower()
+    if text not in allowed:
+        raise ValueError(f"{name} is one of {', '.join(allowed)}, not {value!r}")
+    return text

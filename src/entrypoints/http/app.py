@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from entrypoints.di.container import make_container
 from entrypoints.http.health import create_health_app
 from entrypoints.http.webhooks.app import PREFIX as WEBHOOKS_PREFIX
 from entrypoints.http.webhooks.app import create_webhooks_app
+from entrypoints.logs import ACCESS
 from entrypoints.runtime import Runtime
 
 log = logging.getLogger("agora.http")
@@ -44,10 +46,27 @@ class PrefixDispatcher:
             return
         path = scope.get("path", "/")
         app = self.exact.get(path) or self._mounted(path)
-        if app is None:
-            await _not_found(send)
+        if scope["type"] != "http":
+            if app is not None:
+                await app(scope, receive, send)  # type: ignore[arg-type]
             return
-        await app(scope, receive, send)  # type: ignore[arg-type]
+        started, status = time.perf_counter(), 500
+
+        async def send_noting_status(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            if app is None:
+                await _not_found(send_noting_status)
+            else:
+                await app(scope, receive, send_noting_status)  # type: ignore[arg-type]
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            ACCESS.info("%s %s %d %.1fms", scope["method"], path, status, elapsed,
+                        extra={"method": scope["method"], "path": path, "status": status, "ms": round(elapsed, 1)})
 
     def _mounted(self, path: str) -> ASGIApp | None:
         for prefix, app in self.mounts:
@@ -86,7 +105,8 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
         mounts[prefix] = face_app
     health = create_health_app(container)
     media = Litestar(route_handlers=[create_static_files_router(
-        path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None)
+        path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None,
+        logging_config=None)
     runtime.settings.media_root.mkdir(parents=True, exist_ok=True)
     mounts["/media"] = media
     webhooks = create_webhooks_app()

@@ -33,4 +33,4 @@ def create_health_app(container: AsyncContainer) -> Litestar:
         ok = all(value == "ok" for value in checks.values())
         return Response({"status": "ready" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
 
-    return Litestar(route_handlers=[health, ready], openapi_config=None)
+    return Litestar(route_handlers=[health, ready], openapi_config=None, logging_config=None)

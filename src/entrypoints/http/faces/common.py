@@ -39,4 +39,5 @@ def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHa
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=8 * 1024 * 1024,
         debug=False,
+        logging_config=None,  # the process configures logging (entrypoints/logs.py)
     )
