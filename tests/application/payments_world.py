@@ -83,7 +83,8 @@ class PaymentWorld:
                                      self.clock)
         self.submit = SubmitAttempt(self.payments, self.attempts, self.gateways, self.settlement, self.uow,
                                     self.clock, self.config)
-        self.refresh = RefreshFromProvider(self.payments, self.attempts, self.gateways, self.settlement)
+        self.refresh = RefreshFromProvider(self.payments, self.attempts, self.gateways, self.settlement,
+                                           self.uow)
         self.initiate = InitiatePayment(self.payments, self.purposes, self.gateways, PhonenumbersNormalizer(),
                                         self.submit, self.clock, self.config)
         self.verify = VerifyPayment(self.payments, self.refresh, self.uow)

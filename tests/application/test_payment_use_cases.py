@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from application.payments.charges import InitiatePaymentCommand, PaymentCommand
+from application.payments.ports import RefundOrder, RefundOutcome
 from application.payments.refunds import MANUAL, CompleteRefundCommand, DecideRefundCommand, RequestRefundCommand
 from application.payments.topics import PAYMENT_SETTLED
 from domain.payments.errors import GatewayRejected, InvalidCallback, InvalidTransition, MethodInactive
@@ -254,6 +255,29 @@ async def test_refund_requested_approved_and_paid_back_by_the_operator(world: Pa
     assert report.balances
     await world.run_jobs()  # the job again: nothing doubles
     assert len(world.mtn.refunds) == 1
+
+
+async def test_a_refund_recorded_by_hand_while_the_operator_was_asked_is_booked_once(
+        world: PaymentWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    payment = await paid(world)
+    refund = await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.EVENT_CANCELLED))
+    assert refund.id is not None
+    await world.decide_refund(DecideRefundCommand(ADMIN, refund_id=refund.id, approve=True))
+    operator = world.mtn.refund
+
+    async def slow_operator(order: RefundOrder) -> RefundOutcome:  # meanwhile, an admin records it paid by hand
+        assert refund.id is not None
+        await world.complete_refund(CompleteRefundCommand(ADMIN, refund.id, "CASH-1"))
+        return await operator(order)
+
+    monkeypatch.setattr(world.mtn, "refund", slow_operator)
+    await world.run_jobs()  # the job asked the operator without a lock, and finds the refund closed since
+
+    done = await world.refunds.get(refund.id)
+    assert done is not None and done.status is RefundStatus.REFUNDED and done.provider_reference == "CASH-1"
+    assert (await world.payment(payment.uuid)).refunded_minor == 4500
+    keys = {e.transaction_key for e in await world.ledger.between(None, None)}
+    assert keys == {f"settle:{payment.uuid}", f"refund:{refund.id}"}
 
 
 async def test_refund_without_an_operator_api_is_paid_by_hand(world: PaymentWorld) -> None:

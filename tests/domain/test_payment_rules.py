@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.payments.errors import InvalidTransition
+from domain.payments.errors import AlreadyRefunded, InvalidTransition
 from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from domain.payments.model import (
     Account,
@@ -200,6 +200,25 @@ def test_refund_window_and_amounts() -> None:
     payment.flag_for_refund("late")
     assert policy.default_amount(payment) == 5000
     policy.check_requestable(payment, 5000, NOW + timedelta(days=90))  # the platform's fault: no window
+
+
+def test_a_refunded_payment_takes_no_further_refund_request() -> None:
+    policy = RefundPolicy()
+    payment = make_payment(amount=5000, fees=500)
+    payment.start_attempt(NOW)
+    payment.succeed(NOW)
+    payment.record_refund(policy.default_amount(payment), NOW)  # the net went back: 500 left, the platform's fee
+    assert payment.status is PaymentStatus.REFUNDED and payment.refundable_minor == 500
+    with pytest.raises(AlreadyRefunded, match="déjà remboursé"):
+        policy.check_requestable(payment, policy.default_amount(payment), NOW)
+    with pytest.raises(AlreadyRefunded):
+        policy.check_requestable(payment, 500, NOW)  # asked for by name, the fee is not the payer's either
+    partly = make_payment(amount=5000, fees=500)
+    partly.start_attempt(NOW)
+    partly.succeed(NOW)
+    partly.record_refund(1000, NOW)
+    with pytest.raises(AlreadyRefunded):
+        policy.check_requestable(partly, 1000, NOW)
 
 
 def test_refund_status_machine() -> None:

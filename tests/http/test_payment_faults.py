@@ -357,6 +357,21 @@ async def test_a_lost_callback_is_made_up_for_by_the_reconciler(api: Api, fakes:
     assert (await reconcile(api)).checked == 0  # nothing left open
 
 
+async def test_a_provider_down_for_one_payment_does_not_stop_the_reconciler_settling_the_next(
+        api: Api, fakes: FakeProviders) -> None:
+    headers = await payer(api)
+    stuck = await initiate(api, headers, phone=MTN_PENDING)
+    paid = await initiate(api, headers, phone=MTN_OK)
+    status_path = f"{REQUEST_TO_PAY}/{(await stored(api, stuck['payment_uuid'])).attempts[0]['reference']}"
+    fakes.mtn.fail_next(3, 503, path=status_path)  # every try of the first question
+
+    report = await reconcile(api)
+
+    assert (report.checked, report.unreachable, report.settled) == (2, 1, 1)
+    assert (await stored(api, stuck["payment_uuid"])).status == "EN_COURS"
+    assert_settled_once(await stored(api, paid["payment_uuid"]))
+
+
 # ---------------------------------------------------------------- jobs: killed mid-way, delivered twice
 
 

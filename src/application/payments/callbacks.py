@@ -53,10 +53,12 @@ class HandleCallback:
             return CallbackResult("ignored")
         payment = await self._payments.get_by_id(attempt.payment_id)
         assert payment is not None
-        # Signed callbacks may be believed; the others only prompt us to ask the provider (before locking).
+        # Signed callbacks may be believed; the others only prompt us to ask the provider, with nothing held
+        # (no lock, no transaction): the row is locked afterwards and the answer applied to its state then.
         if notice.signed and notice.claimed_state is not None:
             status = ChargeStatus(state=notice.claimed_state, provider_status=notice.kind or notice.claimed_state)
         else:
+            await self._uow.commit()  # the reads are done
             fetched = await gateway.fetch_charge(lookup_for(payment, attempt))
             if fetched is None:
                 log.warning("%s callback for %s, which the provider does not know: ignored", method.value,

@@ -12,6 +12,7 @@ from application.payments.config import PaymentsConfig
 from application.payments.ports import (
     AttemptRepository,
     ChargeRequest,
+    ChargeStatus,
     Gateways,
     PaymentPurposes,
     PaymentRepository,
@@ -58,11 +59,10 @@ class PaymentView:
     provider_answered: bool
 
 
-async def load_own(payments: PaymentRepository, actor: Actor, payment_uuid: UUID, *,
-                   lock: bool = False) -> Payment:
-    """The actor's own payment; another's is as unknown as a payment that does not exist."""
+async def load_own(payments: PaymentRepository, actor: Actor, payment_uuid: UUID) -> Payment:
+    """The actor's own payment (read, not locked); another's is as unknown as one that does not exist."""
     PAY.check(actor)
-    payment = await (payments.get_for_update(payment_uuid) if lock else payments.get(payment_uuid))
+    payment = await payments.get(payment_uuid)
     if payment is None or not actor.is_user(payment.payer_id):
         raise NotFound("Paiement introuvable")
     return payment
@@ -190,26 +190,47 @@ class PaymentCommand:
     payment_uuid: UUID
 
 
+@dataclass(frozen=True)
+class ProviderAnswer:
+    """What the provider said about one try of a payment (`status` None: it has never heard of the try)."""
+
+    attempt: Attempt
+    status: ChargeStatus | None
+
+
 class RefreshFromProvider:
-    """Asks the provider about the payment's latest try and applies the answer (under the row lock)."""
+    """Asks the provider about a payment, then applies the answer: two steps, so that no row lock, transaction or
+    pooled connection is held while the provider answers (up to ~30 s with retries)."""
 
     def __init__(self, payments: PaymentRepository, attempts: AttemptRepository, gateways: Gateways,
-                 settlement: Settlement) -> None:
+                 settlement: Settlement, uow: UnitOfWork) -> None:
         self._payments = payments
         self._attempts = attempts
         self._gateways = gateways
         self._settlement = settlement
+        self._uow = uow
 
-    async def __call__(self, payment: Payment) -> Payment:
-        """`payment` must be locked by the caller. Raises GatewayUnavailable when the provider is down."""
+    async def ask(self, payment: Payment) -> ProviderAnswer | None:
+        """The provider's word on the latest try of an open payment (read without a lock); None when there is
+        nothing to ask. Ends the transaction before the call. Raises GatewayUnavailable, MethodInactive."""
+        if not payment.is_open:
+            return None
         assert payment.id is not None
         attempt = await self._attempts.latest(payment.id)
-        if attempt is None or not payment.is_open:
-            return payment
+        await self._uow.commit()  # the reads are done: nothing is held during the call
+        if attempt is None:
+            return None
         status = await gateway_for(self._gateways, payment).fetch_charge(lookup_for(payment, attempt))
-        if status is not None:
-            await self._settlement.apply(payment, attempt, status)
-            await self._attempts.save(attempt)
+        return ProviderAnswer(attempt, status)
+
+    async def apply(self, payment_uuid: UUID, answer: ProviderAnswer | None) -> Payment:
+        """Locks the payment (until the caller commits) and applies the answer to the state it is in now: a
+        callback may have settled it meanwhile, and Settlement moves it only where the answer still matters."""
+        payment = await self._payments.get_for_update(payment_uuid)
+        assert payment is not None
+        if answer is not None and answer.status is not None:
+            await self._settlement.apply(payment, answer.attempt, answer.status)
+            await self._attempts.save(answer.attempt)
         return payment
 
 
@@ -220,12 +241,15 @@ class VerifyPayment:
         self._uow = uow
 
     async def __call__(self, cmd: PaymentCommand) -> Payment:
-        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid, lock=True)
-        if payment.is_open and payment.method.is_online:
-            try:
-                await self._refresh(payment)
-            except (GatewayUnavailable, MethodInactive) as error:
-                log.warning("verify %s: %s", payment.uuid, error.message)
+        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid)
+        if not (payment.is_open and payment.method.is_online):
+            return payment
+        try:
+            answer = await self._refresh.ask(payment)
+        except (GatewayUnavailable, MethodInactive) as error:
+            log.warning("verify %s: %s", payment.uuid, error.message)
+            return payment
+        payment = await self._refresh.apply(payment.uuid, answer)
         await self._uow.commit()
         return payment
 
@@ -242,16 +266,18 @@ class CancelPayment:
         self._clock = clock
 
     async def __call__(self, cmd: PaymentCommand) -> Payment:
-        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid, lock=True)
-        if payment.status is PaymentStatus.IN_PROGRESS:
+        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid)
+        asked, answer = payment.status is PaymentStatus.IN_PROGRESS, None
+        if asked:
             try:
-                payment = await self._refresh(payment)
+                answer = await self._refresh.ask(payment)
             except (GatewayUnavailable, MethodInactive) as error:
                 log.warning("cancel %s: provider not asked (%s); a later success is flagged", payment.uuid,
                             error.message)
-            if payment.status is PaymentStatus.SUCCEEDED:
-                await self._uow.commit()
-                raise Conflict("Paiement déjà confirmé par l'opérateur : il ne peut plus être annulé")
+        payment = await self._refresh.apply(payment.uuid, answer)
+        if asked and payment.status is PaymentStatus.SUCCEEDED:
+            await self._uow.commit()
+            raise Conflict("Paiement déjà confirmé par l'opérateur : il ne peut plus être annulé")
         payment.cancel(self._clock.now())
         await self._payments.save(payment)
         self._settlement.publish(payment)
@@ -271,9 +297,9 @@ class RetryPayment:
         self._uow = uow
 
     async def __call__(self, cmd: PaymentCommand) -> PaymentView:
-        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid, lock=True)
-        if payment.is_open:
-            await self._refresh(payment)  # the provider may have settled it meanwhile
+        payment = await load_own(self._payments, cmd.actor, cmd.payment_uuid)
+        answer = await self._refresh.ask(payment)  # the provider may have settled it meanwhile
+        payment = await self._refresh.apply(payment.uuid, answer)
         if payment.status is PaymentStatus.IN_PROGRESS:
             raise Conflict("Paiement en cours de confirmation chez l'opérateur : réessayez quand il aura échoué")
         if payment.status not in {PaymentStatus.PENDING, PaymentStatus.FAILED}:

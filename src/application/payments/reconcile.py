@@ -11,7 +11,7 @@ from application.payments.refunds import FinishRefund, apply_refund_state
 from application.payments.settlement import Settlement, gateway_for, lookup_for
 from application.shared.ports import Clock, UnitOfWork
 from domain.payments.errors import GatewayUnavailable, MethodInactive, RefundNotSupported
-from domain.payments.model import Payment
+from domain.payments.model import Payment, RefundStatus
 
 log = logging.getLogger("agora.payments")
 
@@ -50,8 +50,7 @@ class ReconcilePayments:
         for candidate in stale:
             try:
                 result = await self._one(candidate)
-            except (GatewayUnavailable, MethodInactive) as error:
-                await self._uow.rollback()
+            except (GatewayUnavailable, MethodInactive) as error:  # raised before the lock: nothing to undo
                 log.warning("reconcile %s: %s", candidate.uuid, error.message)
                 unreachable += 1
                 continue
@@ -64,19 +63,21 @@ class ReconcilePayments:
         return report
 
     async def _one(self, candidate: Payment) -> str:
-        payment = await self._payments.get_for_update(candidate.uuid)
-        if payment is None or not payment.is_open or payment.id is None:
-            await self._uow.rollback()
-            return "skipped"
-        attempt = await self._attempts.latest(payment.id)
+        """Asks the provider with nothing held, then locks the payment and settles it from the state it is in by
+        then (a callback or a verify may have settled it meanwhile)."""
+        assert candidate.id is not None
+        attempt = await self._attempts.latest(candidate.id)
+        await self._uow.commit()  # the reads are done: nothing is held during the call
         if attempt is None:
-            await self._uow.rollback()
             return "skipped"
-        status = await gateway_for(self._gateways, payment).fetch_charge(lookup_for(payment, attempt))
+        status = await gateway_for(self._gateways, candidate).fetch_charge(lookup_for(candidate, attempt))
+        payment = await self._payments.get_for_update(candidate.uuid)
+        assert payment is not None
         now = self._clock.now()
         if status is None:
-            if now - attempt.created_at < self._config.give_up_after:
-                await self._uow.rollback()
+            if not payment.is_open or attempt.number != payment.attempts \
+                    or now - attempt.created_at < self._config.give_up_after:
+                await self._uow.commit()  # releases the lock: nothing changed
                 return "skipped"
             payment.fail(NEVER_REACHED, now)
             await self._payments.save(payment)
@@ -91,20 +92,24 @@ class ReconcilePayments:
     async def _refunds_in_progress(self) -> int:
         checked = 0
         for candidate in await self._refunds.in_progress(self._config.reconcile_batch):
-            refund = await self._refunds.get_for_update(candidate.id) if candidate.id is not None else None
-            if refund is None or refund.provider_reference is None:
-                await self._uow.rollback()
+            reference = candidate.provider_reference
+            if candidate.id is None or reference is None:
                 continue
-            payment = await self._payments.get_for_update(refund.payment_uuid)
+            payment = await self._payments.get(candidate.payment_uuid)
+            await self._uow.commit()  # the reads are done: nothing is held during the call
             assert payment is not None
             try:
-                state = await gateway_for(self._gateways, payment).fetch_refund(refund.provider_reference)
+                state = await gateway_for(self._gateways, payment).fetch_refund(reference)
             except (GatewayUnavailable, MethodInactive, RefundNotSupported) as error:
-                await self._uow.rollback()
-                log.warning("reconcile refund %s: %s", refund.id, error.message)
+                log.warning("reconcile refund %s: %s", candidate.id, error.message)
                 continue
-            await apply_refund_state(refund, payment, state, refund.provider_reference, self._finish,
-                                     self._refunds)
+            refund = await self._refunds.get_for_update(candidate.id)
+            payment = await self._payments.get_for_update(candidate.payment_uuid)
+            assert refund is not None and payment is not None
+            if refund.status is not RefundStatus.IN_PROGRESS or refund.provider_reference != reference:
+                await self._uow.commit()  # finished meanwhile (by hand, or by another run): releases the locks
+                continue
+            await apply_refund_state(refund, payment, state, reference, self._finish, self._refunds)
             await self._uow.commit()
             checked += 1
         return checked

@@ -149,7 +149,9 @@ class FinishRefund:
 
 
 class ExecuteRefund:
-    """The job run once a refund is approved: asks the operator to pay it back."""
+    """The job run once a refund is approved: asks the operator to pay it back. Nothing is locked while the
+    operator answers; the refund is locked afterwards, and its answer applied only if the refund still waits for
+    it. (The job's transaction is the worker's, committed once at the end: see `run_once`.)"""
 
     def __init__(self, refunds: RefundRepository, payments: PaymentRepository, attempts: AttemptRepository,
                  gateways: Gateways, finish: FinishRefund) -> None:
@@ -160,32 +162,41 @@ class ExecuteRefund:
         self._finish = finish
 
     async def __call__(self, payload: dict[str, int]) -> None:
-        refund = await self._refunds.get_for_update(int(payload["refund_id"]))
+        refund = await self._refunds.get(int(payload["refund_id"]))
         if refund is None or refund.status is not RefundStatus.APPROVED:
             return
-        payment = await self._payments.get_for_update(refund.payment_uuid)
+        payment = await self._payments.get(refund.payment_uuid)
         assert payment is not None and payment.id is not None and refund.id is not None
+        refund_id, payment_uuid = refund.id, payment.uuid
         attempt = await self._attempts.latest(payment.id)
         if attempt is None or not payment.method.is_online:
-            refund.failure_reason = MANUAL
-            await self._refunds.save(refund)
-            return
-        order = RefundOrder(reference=refund.reference or refund_reference(refund.id),
+            return await self._keep_approved(refund_id, MANUAL)
+        order = RefundOrder(reference=refund.reference or refund_reference(refund_id),
                             charge=lookup_for(payment, attempt), amount=refund.amount,
                             transaction_id=payment.provider_transaction_id, payer_phone=payment.phone,
                             note=f"Remboursement {payment.internal_reference}")
         try:
             outcome = await gateway_for(self._gateways, payment).refund(order)
         except RefundNotSupported:
-            refund.failure_reason = MANUAL
-            await self._refunds.save(refund)
-            return
+            return await self._keep_approved(refund_id, MANUAL)
         except GatewayRejected as error:
-            refund.mark_failed(error.message)
-            await self._refunds.save(refund)
+            return await self._keep_approved(refund_id, error.message)
+        refund = await self._refunds.get_for_update(refund_id)
+        payment = await self._payments.get_for_update(payment_uuid)
+        assert refund is not None and payment is not None
+        if refund.status not in {RefundStatus.APPROVED, RefundStatus.IN_PROGRESS}:
+            log.error("refund %s: %s by the operator, but already %s meanwhile", refund_id, outcome.state.value,
+                      refund.status.value)
             return
         await apply_refund_state(refund, payment, outcome.state, outcome.provider_reference, self._finish,
                                  self._refunds)
+
+    async def _keep_approved(self, refund_id: int, reason: str) -> None:
+        """No money moved: the refund stays approved, saying why (to be paid by hand, or tried again)."""
+        refund = await self._refunds.get_for_update(refund_id)
+        if refund is not None and refund.status is RefundStatus.APPROVED:
+            refund.mark_failed(reason)
+            await self._refunds.save(refund)
 
 
 async def apply_refund_state(refund: Refund, payment: Payment, state: ChargeState, provider_reference: str,

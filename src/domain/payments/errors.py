@@ -14,6 +14,14 @@ class InvalidTransition(Conflict):
         self.step = step
 
 
+class AlreadyRefunded(Conflict):
+    """A payment refunded once takes no further refund request from its payer (what is left of it is at most the
+    platform's fee, which only an administrator may decide to give back)."""
+
+    def __init__(self) -> None:
+        super().__init__("Paiement déjà remboursé : aucune nouvelle demande de remboursement n'est possible")
+
+
 class MethodInactive(InvalidInput):
     def __init__(self, method: str) -> None:
         super().__init__(f"Méthode de paiement indisponible : {method}", details={"method": [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+from domain.payments.errors import AlreadyRefunded
 from domain.payments.model import Account, LedgerEntry, Payment, PaymentStatus, PaymentType, Purpose, Refund
 from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
@@ -42,7 +43,11 @@ class RefundPolicy:
     window: timedelta = timedelta(days=30)
 
     def check_requestable(self, payment: Payment, amount_minor: int, now: datetime) -> None:
-        if payment.status not in {PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED} or payment.settled_at is None:
+        """Whether the payer may ask for `amount_minor` back. Once a refund is paid (REMBOURSE; by default it was
+        the net, so what is left is the platform's fee), the payer asks no more."""
+        if payment.status is PaymentStatus.REFUNDED:
+            raise AlreadyRefunded()
+        if payment.status is not PaymentStatus.SUCCEEDED or payment.settled_at is None:
             raise InvalidInput("Seul un paiement réussi peut être remboursé")
         if now - payment.settled_at > self.window and not payment.flagged_for_refund:
             raise InvalidInput(f"Remboursement impossible plus de {self.window.days} jours après le paiement")

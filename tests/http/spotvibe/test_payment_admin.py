@@ -270,6 +270,27 @@ async def test_an_orange_refund_waits_for_an_administrator_to_record_it_paid(sho
     assert (await shop.ledger()) == ledger
 
 
+async def test_a_refunded_payment_takes_no_further_refund_request_from_its_payer(shop: Shop) -> None:
+    awa, root = await shop.user(), await shop.user("root", admin=True)
+    paid = await orange_paid(shop, awa)
+    asked = ok(await shop.post(REFUNDS, awa, {"payment_uuid": paid["payment_uuid"]}), 201)
+    ok(await shop.post(refund_path(asked["id"], "approve"), root))
+    await shop.api.run_jobs()
+    ok(await shop.post(refund_path(asked["id"], "complete"), root, {"reference": "OM-REMB-7"}))
+    payment = await shop.detail(awa, paid["payment_uuid"])
+    assert payment["statut"] == "REMBOURSE" and payment["montant_rembourse"] == "4500.00"  # 500 left: the fee
+
+    for body in [{"payment_uuid": paid["payment_uuid"]},  # by default, what is left: the fee
+                 {"payment_uuid": paid["payment_uuid"], "raison": "AUTRE", "montant_remboursement": "500"}]:
+        refused = error(await shop.post(REFUNDS, awa, body), 400)
+        assert refused == {"error": "Paiement déjà remboursé : aucune nouvelle demande de remboursement n'est "
+                                    "possible"}
+
+    assert (await shop.counts())["refunds"] == 1
+    assert [r["id"] for r in ok(await shop.get(REFUNDS, awa))] == [asked["id"]]
+    assert (await shop.ledger())["rembourse"] == "4500.00"
+
+
 async def test_a_purchase_that_cannot_be_delivered_is_offered_back_in_full(shop: Shop) -> None:
     awa = await shop.user()
     shop.tickets.sold_out.add("1")
