@@ -14,16 +14,21 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.clock import SystemClock
 from adapters.memory import identity as memory_identity
 from adapters.memory import payments as memory
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryOutbox, MemoryStore, MemoryUnitOfWork
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql_identity
 from adapters.sql.payments import repositories as sql
 from adapters.sql.payments import tables
+from adapters.sql.shared.tables import outbox
+from adapters.sql.uow import SqlOutbox, SqlUnitOfWork
+from application.payments.announcements import ANNOUNCEMENTS
 from application.payments.ports import PaymentTotals
+from application.payments.topics import PAYMENT_SETTLED
+from application.shared.events import EventTranslation
 from domain.identity.model import Realm, User
-from domain.payments.events import PaymentRefunded, PaymentSucceeded
 from domain.payments.model import (
     Account,
     Attempt,
@@ -59,6 +64,7 @@ class Repos:
     reload: Any  # forget what the session holds: the next reads come from storage
     payer: int  # two users, for the foreign keys
     other: int
+    announced: Any = None  # the outbox messages' (topic, status) committed so far
 
 
 async def _users(users: Any) -> tuple[int, int]:
@@ -78,11 +84,15 @@ async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncItera
         async def nothing() -> None:
             return None
 
+        async def announced_in_memory() -> list[tuple[str, str]]:
+            return [(m.topic, m.payload["status"]) for m in MemoryOutbox(store).messages()]
+
         payer, other = await _users(memory_identity.MemoryUserRepository(store))
+        uow = MemoryUnitOfWork(store, EventTranslation(ANNOUNCEMENTS))
         yield Repos(memory.MemoryPaymentRepository(store), memory.MemoryPaymentStatistics(store),
                     memory.MemoryAttemptRepository(store), memory.MemoryRefundRepository(store),
                     memory.MemoryCommissionRepository(store), memory.MemoryLedger(store),
-                    memory.MemoryProcessedCallbacks(store), nothing, nothing, payer, other)
+                    memory.MemoryProcessedCallbacks(store), uow.commit, nothing, payer, other, announced_in_memory)
         return
     engine = make_engine(database_url)
     async with make_sessionmaker(engine)() as session:
@@ -91,10 +101,15 @@ async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncItera
         async def reload() -> None:
             session.expunge_all()
 
+        async def announced_in_sql() -> list[tuple[str, str]]:
+            rows = await session.execute(select(outbox.c.topic, outbox.c.payload).order_by(outbox.c.created_at))
+            return [(topic, payload["status"]) for topic, payload in rows]
+
+        uow = SqlUnitOfWork(session, SqlOutbox(session, SystemClock()), EventTranslation(ANNOUNCEMENTS))
         yield Repos(sql.SqlPaymentRepository(session), sql.SqlPaymentStatistics(session),
                     sql.SqlAttemptRepository(session), sql.SqlRefundRepository(session),
                     sql.SqlCommissionRepository(session), sql.SqlLedger(session),
-                    sql.SqlProcessedCallbacks(session), session.commit, reload, payer, other)
+                    sql.SqlProcessedCallbacks(session), uow.commit, reload, payer, other, announced_in_sql)
     await engine.dispose()
     await truncate_all(database_url)
 
@@ -157,7 +172,7 @@ async def test_payments_round_trip_with_every_field(repos: Repos) -> None:
     assert await repos.payments.get_by_id(payment.id + 1000) is None
 
 
-async def test_a_saved_payment_keeps_its_changes_and_not_its_events(repos: Repos) -> None:
+async def test_a_saved_payment_keeps_its_changes_and_its_events_are_announced_at_commit(repos: Repos) -> None:
     payment = await repos.payments.add(a_payment(repos.payer))
     await repos.commit()
     payment = await repos.payments.get_for_update(payment.uuid)
@@ -172,8 +187,8 @@ async def test_a_saved_payment_keeps_its_changes_and_not_its_events(repos: Repos
     assert loaded.status is PaymentStatus.REFUNDED and loaded.refunded_minor == 2_500 and loaded.attempts == 1
     assert loaded.provider_reference == "mtn-1" and loaded.provider_transaction_id == "tx-1"
     assert loaded.settled_at == NOW + timedelta(minutes=2) and loaded.updated_at == NOW + timedelta(days=1)
-    events = payment.pull_events()
-    assert [type(e) for e in events] == [PaymentSucceeded, PaymentRefunded]
+    assert await repos.announced() == [(PAYMENT_SETTLED, "REUSSI"), (PAYMENT_SETTLED, "REMBOURSE")]
+    assert payment.pull_events() == [], "pulled once, by the commit"
     assert (await repos.payments.get_by_id(payment.id)).pull_events() == []
 
 

@@ -19,6 +19,7 @@ from adapters.memory.store import (
     MemoryUnitOfWork,
 )
 from adapters.payments.registry import GatewayRegistry
+from application.payments.announcements import ANNOUNCEMENTS
 from application.payments.callbacks import HandleCallback
 from application.payments.charges import (
     CancelPayment,
@@ -44,6 +45,7 @@ from application.payments.refunds import (
 )
 from application.payments.settlement import Settlement
 from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED
+from application.shared.events import EventTranslation
 from application.shared.outbox import RelayOutbox
 from domain.payments.model import Payment, PaymentMethod, PaymentType
 from domain.shared.actor import Actor
@@ -63,7 +65,7 @@ class PaymentWorld:
     def __post_init__(self) -> None:
         self.store = MemoryStore()
         self.clock = FrozenClock()
-        self.uow = MemoryUnitOfWork(self.store)
+        self.uow = MemoryUnitOfWork(self.store, EventTranslation(ANNOUNCEMENTS))
         self.outbox = MemoryOutbox(self.store)
         self.payments = repos.MemoryPaymentRepository(self.store)
         self.attempts = repos.MemoryAttemptRepository(self.store)
@@ -79,7 +81,7 @@ class PaymentWorld:
         self.gateways = GatewayRegistry([self.mtn, self.orange, self.card, self.moov])
         self.tickets = TicketsForSale()
         self.purposes = PurposeRegistry([self.tickets])
-        self.settlement = Settlement(self.payments, self.refunds, self.commissions, self.ledger, self.outbox,
+        self.settlement = Settlement(self.payments, self.refunds, self.commissions, self.ledger,
                                      self.clock)
         self.submit = SubmitAttempt(self.payments, self.attempts, self.gateways, self.settlement, self.uow,
                                     self.clock, self.config)

@@ -20,3 +20,24 @@ async def test_rollback_puts_back_rows_and_outbox_as_the_last_commit_left_them()
 
     assert store.table("things") == {1: "kept"}
     assert [m.key for m in outbox.messages()] == ["k1"]
+
+
+async def test_events_of_saved_aggregates_are_announced_on_commit_and_dropped_on_rollback() -> None:
+    from adapters.memory.payments import MemoryPaymentRepository
+    from application.payments.announcements import ANNOUNCEMENTS
+    from application.shared.events import EventTranslation
+    from tests.adapters.test_payment_repositories import NOW, a_payment
+
+    store = MemoryStore()
+    uow, outbox, payments = MemoryUnitOfWork(store, EventTranslation(ANNOUNCEMENTS)), MemoryOutbox(store), \
+        MemoryPaymentRepository(store)
+    payment = await payments.add(a_payment(7))
+    payment.cancel(NOW)
+    await payments.save(payment)
+    await uow.rollback()
+    assert outbox.messages() == []
+    payment = await payments.add(a_payment(7, 2))
+    payment.cancel(NOW)
+    await payments.save(payment)
+    await uow.commit()
+    assert [m.payload["status"] for m in outbox.messages()] == ["ANNULE"]

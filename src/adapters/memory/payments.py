@@ -28,13 +28,6 @@ COLLECTED = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})  # paym
 SETTLED_REFUNDS = frozenset({RefundStatus.REJECTED, RefundStatus.REFUNDED})
 
 
-def _stored(payment: Payment) -> Payment:
-    """The copy kept in the store: a database keeps the fields, not the events waiting for the outbox."""
-    copy: Payment = detached(payment)
-    copy.pull_events()
-    return copy
-
-
 def _copies(found: Iterable[Any]) -> list[Any]:
     return [detached(entity) for entity in found]
 
@@ -57,7 +50,7 @@ class MemoryPaymentRepository:
     async def add(self, payment: Payment) -> Payment:
         self._check_unique(payment)
         payment.id = self._store.next_id("payments")
-        self._rows[payment.id] = _stored(payment)
+        self._rows[payment.id] = self._store.keep(payment)
         return payment
 
     async def get(self, payment_uuid: UUID) -> Payment | None:
@@ -73,7 +66,7 @@ class MemoryPaymentRepository:
     async def save(self, payment: Payment) -> None:
         assert payment.id is not None, "a payment is added before it is saved"
         self._check_unique(payment)
-        self._rows[payment.id] = _stored(payment)
+        self._rows[payment.id] = self._store.keep(payment)
 
     async def list_for_payer(self, payer_id: int) -> list[Payment]:
         return _copies(_newest_first((p for p in self._rows.values() if p.payer_id == payer_id), "created_at"))

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from application.shared.events import EventTranslation
 from application.shared.ports import OutboxMessage, PendingMessage
 from domain.shared.errors import TooManyRequests
+from domain.shared.events import RecordsEvents
 
 
 @dataclass
@@ -19,12 +21,21 @@ class MemoryStore:
     rows: dict[str, dict[Any, Any]] = field(default_factory=lambda: defaultdict(dict))
     sequences: dict[str, itertools.count[int]] = field(default_factory=lambda: defaultdict(lambda: itertools.count(1)))
     outbox: list[tuple[str, OutboxMessage, datetime | None]] = field(default_factory=list)
+    # Events of the aggregates saved since the last commit (a database session would hold the aggregates).
+    events: list[Any] = field(default_factory=list)
 
     def next_id(self, table: str) -> int:
         return next(self.sequences[table])
 
     def table(self, name: str) -> dict[Any, Any]:
         return self.rows[name]
+
+    def keep(self, entity: Any) -> Any:
+        """The copy a memory repository stores: the fields, as a database keeps them; the aggregate's events wait
+        for the commit."""
+        if isinstance(entity, RecordsEvents):
+            self.events.extend(entity.pull_events())
+        return detached(entity)
 
 
 def detached(entity: Any) -> Any:
@@ -46,21 +57,26 @@ class FrozenClock:
 class MemoryUnitOfWork:
     """A transaction over the store: `rollback` puts back the rows and the outbox as the last commit left them."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, translation: EventTranslation | None = None) -> None:
         self.store = store
         self.commits = 0
         self.rollbacks = 0
+        self._translation = translation or EventTranslation()
         self._committed = self._snapshot()
 
     def _snapshot(self) -> tuple[dict[str, dict[Any, Any]], list[tuple[str, OutboxMessage, datetime | None]]]:
         return copy.deepcopy(dict(self.store.rows)), list(self.store.outbox)
 
     async def commit(self) -> None:
+        events, self.store.events = self.store.events, []
+        for message in self._translation.messages(events):
+            self.store.outbox.append((uuid.uuid4().hex, message, None))
         self.commits += 1
         self._committed = self._snapshot()
 
     async def rollback(self) -> None:
         self.rollbacks += 1
+        self.store.events.clear()
         rows, outbox = copy.deepcopy(self._committed)
         self.store.rows.clear()
         self.store.rows.update(rows)

@@ -11,7 +11,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.shared.tables import completed_jobs, outbox
+from application.shared.events import EventTranslation
 from application.shared.ports import Clock, OutboxMessage, PendingMessage
+from domain.shared.events import RecordsEvents
 
 
 class SqlOutbox:
@@ -33,13 +35,24 @@ class SqlOutbox:
 
 
 class SqlUnitOfWork:
-    def __init__(self, session: AsyncSession, outbox_writer: SqlOutbox) -> None:
+    """Commits the session; first, the events of every aggregate in it become outbox rows of the same
+    transaction (the session holds whatever the use case added, saved or loaded)."""
+
+    def __init__(self, session: AsyncSession, outbox_writer: SqlOutbox, translation: EventTranslation) -> None:
         self._session = session
         self._outbox = outbox_writer
+        self._translation = translation
 
     async def commit(self) -> None:
+        for message in self._translation.messages(self._pull_events()):
+            self._outbox.add(message)
         await self._outbox.flush()
         await self._session.commit()
+
+    def _pull_events(self) -> list[Any]:
+        seen = {id(entity): entity for entity in (*self._session.new, *self._session.identity_map.values())}
+        return [event for entity in seen.values() if isinstance(entity, RecordsEvents)
+                for event in entity.pull_events()]
 
     async def rollback(self) -> None:
         self._outbox.pending.clear()

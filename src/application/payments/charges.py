@@ -135,7 +135,6 @@ class SubmitAttempt:
         if payment.is_open and attempt.number == payment.attempts:
             payment.fail(reason, self._clock.now())
             await self._payments.save(payment)
-            self._settlement.publish(payment)
         await self._uow.commit()
 
 
@@ -280,7 +279,6 @@ class CancelPayment:
             raise Conflict("Paiement déjà confirmé par l'opérateur : il ne peut plus être annulé")
         payment.cancel(self._clock.now())
         await self._payments.save(payment)
-        self._settlement.publish(payment)
         await self._uow.commit()
         return payment
 

@@ -81,7 +81,6 @@ class ReconcilePayments:
                 return "skipped"
             payment.fail(NEVER_REACHED, now)
             await self._payments.save(payment)
-            self._settlement.publish(payment)
             await self._uow.commit()
             return "abandoned"
         outcome = await self._settlement.apply(payment, attempt, status)

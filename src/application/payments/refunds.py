@@ -145,7 +145,6 @@ class FinishRefund:
             await self._commissions.save(commission)
         await self._refunds.save(refund)
         await self._payments.save(payment)
-        self._settlement.publish(payment)
 
 
 class ExecuteRefund:

@@ -16,10 +16,8 @@ from application.payments.ports import (
     PaymentRepository,
     RefundRepository,
 )
-from application.payments.topics import PAYMENT_SETTLED
-from application.shared.ports import Clock, Outbox, OutboxMessage
+from application.shared.ports import Clock
 from domain.payments.errors import MethodInactive
-from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from domain.payments.model import (
     Attempt,
     Commission,
@@ -59,12 +57,11 @@ class Settlement:
     """Moves a payment to what the provider reports, once. Callers hold the payment's row lock."""
 
     def __init__(self, payments: PaymentRepository, refunds: RefundRepository, commissions: CommissionRepository,
-                 ledger: Ledger, outbox: Outbox, clock: Clock) -> None:
+                 ledger: Ledger, clock: Clock) -> None:
         self._payments = payments
         self._refunds = refunds
         self._commissions = commissions
         self._ledger = ledger
-        self._outbox = outbox
         self._clock = clock
 
     async def apply(self, payment: Payment, attempt: Attempt, status: ChargeStatus) -> Outcome:
@@ -97,7 +94,6 @@ class Settlement:
         else:
             return Outcome(False, payment.status)
         await self._payments.save(payment)
-        self.publish(payment)
         return Outcome(payment.status is not before, payment.status)
 
     async def _book(self, payment: Payment) -> None:
@@ -122,20 +118,3 @@ class Settlement:
             payment_id=payment.id, payment_uuid=payment.uuid, requester_id=payment.payer_id,
             currency=payment.currency, amount_minor=payment.refundable_minor, reason=RefundReason.LATE_PAYMENT,
             description=payment.flag_reason or "", requested_at=self._clock.now()))
-
-    def publish(self, payment: Payment) -> None:
-        for event in payment.pull_events():
-            if isinstance(event, PaymentSucceeded | PaymentFailed):
-                status = PaymentStatus.SUCCEEDED if isinstance(event, PaymentSucceeded) else payment.status
-                self._outbox.add(OutboxMessage(
-                    topic=PAYMENT_SETTLED,
-                    payload={"payment_uuid": str(payment.uuid), "status": status.value,
-                             "purpose_kind": payment.purpose_kind, "purpose_reference": payment.purpose_reference},
-                    key=f"{PAYMENT_SETTLED}:{payment.uuid}:{status.value}"))
-            elif isinstance(event, PaymentRefunded):
-                self._outbox.add(OutboxMessage(
-                    topic=PAYMENT_SETTLED,
-                    payload={"payment_uuid": str(payment.uuid), "status": PaymentStatus.REFUNDED.value,
-                             "purpose_kind": payment.purpose_kind, "purpose_reference": payment.purpose_reference},
-                    key=f"{PAYMENT_SETTLED}:{payment.uuid}:{PaymentStatus.REFUNDED.value}:{event.amount_minor}"
-                        f":{payment.refunded_minor}"))

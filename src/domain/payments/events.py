@@ -22,6 +22,7 @@ class PaymentFailed:
     purpose_kind: str
     purpose_reference: str
     reason: str | None
+    status: str  # ECHEC, or ANNULE when the payer cancelled
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,4 @@ class PaymentRefunded:
     amount_minor: int
     currency: str
     fully: bool
+    refunded_total_minor: int  # all refunds of the payment so far, this one included

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from domain.payments.errors import InvalidTransition
 from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from domain.shared.errors import InvalidInput
+from domain.shared.events import RecordsEvents
 from domain.shared.money import Money
 
 
@@ -65,7 +65,7 @@ class Purpose:
 
 
 @dataclass(eq=False, kw_only=True)
-class Payment:
+class Payment(RecordsEvents):
     uuid: UUID
     payer_id: int
     type: PaymentType
@@ -121,15 +121,6 @@ class Payment:
     def is_open(self) -> bool:
         return self.status in OPEN
 
-    def _raise(self, event: Any) -> None:
-        # Not a dataclass field: persistence rebuilds payments without calling __init__.
-        self.__dict__.setdefault("_pending_events", []).append(event)
-
-    def pull_events(self) -> list[Any]:
-        """The domain events raised since the last pull (for the outbox)."""
-        events: list[Any] = self.__dict__.pop("_pending_events", [])
-        return events
-
     def _refuse(self, step: str) -> InvalidTransition:
         return InvalidTransition("Paiement", self.status.value, step)
 
@@ -168,8 +159,8 @@ class Payment:
         self.provider_transaction_id = transaction_id or self.provider_transaction_id
         self.settled_at = at
         self.updated_at = at
-        self._raise(PaymentSucceeded(self.uuid, self.purpose_kind, self.purpose_reference, self.amount_minor,
-                                            self.currency, self.flagged_for_refund))
+        self._record(PaymentSucceeded(self.uuid, self.purpose_kind, self.purpose_reference, self.amount_minor,
+                                      self.currency, self.flagged_for_refund))
 
     def fail(self, reason: str | None, at: datetime) -> None:
         if self.status not in OPEN:
@@ -177,14 +168,14 @@ class Payment:
         self.status = PaymentStatus.FAILED
         self.failure_reason = reason
         self.updated_at = at
-        self._raise(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, reason))
+        self._record(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, reason, self.status.value))
 
     def cancel(self, at: datetime) -> None:
         if self.status not in OPEN:
             raise self._refuse("annulation")
         self.status = PaymentStatus.CANCELLED
         self.updated_at = at
-        self._raise(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, "ANNULE"))
+        self._record(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, "ANNULE", self.status.value))
 
     def flag_for_refund(self, reason: str) -> None:
         self.flagged_for_refund = True
@@ -204,8 +195,8 @@ class Payment:
         self.refunded_minor += amount_minor
         self.status = PaymentStatus.REFUNDED
         self.updated_at = at
-        self._raise(PaymentRefunded(self.uuid, self.purpose_kind, self.purpose_reference, amount_minor,
-                                           self.currency, self.refunded_minor == self.amount_minor))
+        self._record(PaymentRefunded(self.uuid, self.purpose_kind, self.purpose_reference, amount_minor,
+                                     self.currency, self.refunded_minor == self.amount_minor, self.refunded_minor))
 
 
 @dataclass(eq=False, kw_only=True)

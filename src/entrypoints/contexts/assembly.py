@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 
 from adapters.sql.schema import mapper_registry, metadata
 from adapters.sql.shared import tables as platform_tables  # noqa: F401 (puts the platform's tables on metadata)
+from application.shared.events import EventTranslation
 from entrypoints.contexts import CONTEXTS
 from entrypoints.contexts.base import BoundedContext, Cron, Face
 
@@ -38,6 +39,16 @@ def jobs(contexts: Iterable[BoundedContext] = CONTEXTS) -> dict[str, type[Any]]:
                 raise ValueError(f"job topic {topic!r} declared twice")
             found[topic] = use_case
     return found
+
+
+def announcements(contexts: Iterable[BoundedContext] = CONTEXTS) -> EventTranslation:
+    translators: dict[type, Any] = {}
+    for context in contexts:
+        for event, translate in context.announcements.items():
+            if event in translators:
+                raise ValueError(f"{event.__name__} announced twice")
+            translators[event] = translate
+    return EventTranslation(translators)
 
 
 def crons(contexts: Iterable[BoundedContext] = CONTEXTS) -> list[Cron]:

@@ -1,9 +1,9 @@
 """What a bounded context brings to the process, declared in one place per context.
 
 A context is assembled from this declaration alone: its dishka providers join the container, its tables join
-Alembic's metadata and its entities are mapped, its job use cases become worker tasks named after their
-outbox topic, its crons are scheduled, its controllers are mounted on the faces it serves, and its
-purpose owners (what it sells) are offered to payments.
+Alembic's metadata and its entities are mapped, the events its aggregates record are announced through the
+outbox, its job use cases become worker tasks named after their outbox topic, its crons are scheduled, its
+controllers are mounted on the faces it serves, and its purpose owners (what it sells) are offered to payments.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 from dishka import Provider
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.orm import registry
+
+from application.shared.ports import OutboxMessage
 
 Face = str  # "spotvibe", "mairie", "eebc"
 
@@ -33,6 +35,8 @@ class BoundedContext:
     name: str
     providers: Sequence[Callable[[], Provider]] = ()
     map_entities: Callable[[registry], None] | None = None
+    # Domain event type -> the outbox message that announces it (see application/shared/events.py).
+    announcements: Mapping[type, Callable[[Any], OutboxMessage]] = field(default_factory=dict)
     # Outbox topic -> the job use case (called with the message's payload). The topic names the task.
     jobs: Mapping[str, type[Any]] = field(default_factory=dict)
     crons: Sequence[Cron] = ()

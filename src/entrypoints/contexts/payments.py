@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.sql.payments.mapping import map_entities
+from application.payments.announcements import ANNOUNCEMENTS
 from application.payments.outcomes import DispatchPaymentOutcome
 from application.payments.reconcile import ReconcilePayments
 from application.payments.refunds import ExecuteRefund
@@ -16,6 +17,7 @@ PAYMENTS = BoundedContext(
     name="payments",
     providers=(PaymentsProvider, PaymentsPersistence, PaymentUseCases),
     map_entities=map_entities,
+    announcements=ANNOUNCEMENTS,
     jobs={PAYMENT_SETTLED: DispatchPaymentOutcome, EXECUTE_REFUND: ExecuteRefund},
     crons=(Cron(RECONCILE, ReconcilePayments, "* * * * *"),),
     routes={"spotvibe": (spotvibe_payments.PaymentsController, spotvibe_payments.MobileMoneyWebhooks)},

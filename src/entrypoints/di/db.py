@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from dishka import Provider, Scope, provide
+from dishka import Provider, Scope, from_context, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.uow import SqlJobJournal, SqlOutbox, SqlOutboxStore, SqlUnitOfWork
+from application.shared.events import EventTranslation
 from application.shared.ports import JobJournal, Outbox, OutboxStore, UnitOfWork
 from entrypoints.runtime import Runtime
 
 
 class DatabaseProvider(Provider):
+    translation = from_context(EventTranslation, scope=Scope.APP)
+
     @provide(scope=Scope.APP)
     async def engine(self, runtime: Runtime) -> AsyncIterator[AsyncEngine]:
         engine = make_engine(runtime.database_url, pool_size=10, max_overflow=20)
