@@ -72,7 +72,7 @@ async def test_registration_reports_every_bad_field_and_writes_nothing() -> None
     with pytest.raises(InvalidInput) as caught:
         await world.register(RegisterCommand(realm=Realm.SPOTVIBE, email="nope", password="123", username="x",
                                              phone="12"))
-    assert set(caught.value.details) == {"email", "password", "username", "telephone"}
+    assert set(caught.value.details) == {"email", "password", "username", "phone"}
     assert world.store.table("users") == {}
     assert world.outbox.messages() == []
 

@@ -72,13 +72,13 @@ class RequestRefund:
             raise NotFound("Paiement introuvable")
         policy = self._config.refunds
         if cmd.amount is not None and cmd.amount.currency != payment.currency:
-            raise InvalidInput.on_field("montant_remboursement", "Devise différente de celle du paiement")
+            raise InvalidInput.on_field("amount", "Devise différente de celle du paiement")
         amount = cmd.amount.minor if cmd.amount is not None else policy.default_amount(payment)
         policy.check_requestable(payment, amount, self._clock.now())
         assert payment.id is not None
         spoken_for = sum(r.amount_minor for r in await self._refunds.open_for_payment(payment.id))
         if spoken_for + amount > payment.refundable_minor:
-            raise InvalidInput.on_field("montant_remboursement",
+            raise InvalidInput.on_field("amount",
                                         "Une demande de remboursement couvre déjà ce montant")
         refund = await self._refunds.add(Refund(
             payment_id=payment.id, payment_uuid=payment.uuid, requester_id=cmd.actor.user_id,

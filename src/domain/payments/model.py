@@ -97,7 +97,7 @@ class Payment(RecordsEvents):
 
     def __post_init__(self) -> None:
         if self.amount_minor <= 0:
-            raise InvalidInput.on_field("montant", "Le montant doit être positif")
+            raise InvalidInput.on_field("amount", "Le montant doit être positif")
         if self.fees_minor < 0 or self.net_minor < 0 or self.fees_minor + self.net_minor != self.amount_minor:
             raise InvalidInput("Frais et montant net doivent faire le montant")
 

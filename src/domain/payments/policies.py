@@ -52,9 +52,9 @@ class RefundPolicy:
         if now - payment.settled_at > self.window and not payment.flagged_for_refund:
             raise InvalidInput(f"Remboursement impossible plus de {self.window.days} jours après le paiement")
         if amount_minor <= 0:
-            raise InvalidInput.on_field("montant_remboursement", "Le montant doit être positif")
+            raise InvalidInput.on_field("amount", "Le montant doit être positif")
         if amount_minor > payment.refundable_minor:
-            raise InvalidInput.on_field("montant_remboursement", "Montant supérieur au montant remboursable")
+            raise InvalidInput.on_field("amount", "Montant supérieur au montant remboursable")
 
     def default_amount(self, payment: Payment) -> int:
         """What a payer gets back by default: the net (the platform keeps its fee) unless the platform is at

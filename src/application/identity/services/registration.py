@@ -99,7 +99,7 @@ class RegisterUser:
             try:
                 phone = self._phones.normalize(cmd.phone, cmd.realm)
             except InvalidInput as exc:
-                errors.add("phone" if cmd.realm is not Realm.SPOTVIBE else "telephone", exc.message)
+                errors.add("phone", exc.message)
         role = cmd.role or DEFAULT_ROLE[cmd.realm]
         if role not in ROLES_BY_REALM[cmd.realm]:
             errors.add("role", f"Rôle inconnu : {role}")

@@ -49,7 +49,8 @@ AUTH = {"principal": principal_dependency(REALM)}
 # The wire field that names what is bought, for each payment type (the type decides which one is read).
 REFERENCE_FIELDS = {PaymentType.SUBSCRIPTION: "subscription_id", PaymentType.TICKET: "event_ticket_id"}
 INITIATE_FIELDS = {"payment_type": "type_paiement", "method": "methode_paiement", "phone": "telephone_paiement",
-                   "claimed_amount": "montant"}
+                   "claimed_amount": "montant", "amount": "montant"}
+REFUND_FIELDS = {"amount": "montant_remboursement", "reason": "raison"}
 STATUS_MESSAGES = {
     PaymentStatus.SUCCEEDED: "Paiement confirmé avec succès.",
     PaymentStatus.PENDING: "Paiement en attente de confirmation.",
@@ -152,10 +153,11 @@ class PaymentsController(Controller):
                              config: FromDishka[PaymentsConfig]) -> wire.RefundDetail:
         reason = parse_choice(RefundReason, data.raison, "raison")
         payment = await queries.payment(data.payment_uuid, principal.actor)
-        refund = await use_case(RequestRefundCommand(
-            actor=principal.actor, payment_uuid=data.payment_uuid, reason=reason,
-            description=data.description,
-            amount=parse_amount(data.montant_remboursement, payment.currency, "montant_remboursement")))
+        with wire_names(REFUND_FIELDS):
+            refund = await use_case(RequestRefundCommand(
+                actor=principal.actor, payment_uuid=data.payment_uuid, reason=reason,
+                description=data.description,
+                amount=parse_amount(data.montant_remboursement, payment.currency, "montant_remboursement")))
         return wire.refund_detail(refund, payment, principal.user.username)
 
     @get("/refunds/{refund_id:int}/", dependencies=AUTH)

@@ -33,6 +33,7 @@ from domain.shared.errors import InvalidInput
 from entrypoints.http.auth import client_ip, principal_dependency, user_agent
 from entrypoints.http.faces.spotvibe import schemas
 from entrypoints.http.uploads import convert, read_body_and_files
+from entrypoints.http.wire import wire_names
 
 REALM = Realm.SPOTVIBE
 
@@ -70,18 +71,10 @@ class UsersController(Controller):
     async def register(
         self, data: JSONBody[schemas.RegisterBody], use_case: FromDishka[RegisterUser]
     ) -> schemas.RegisterResponse:
-        user = await use_case(
-            RegisterCommand(
-                realm=REALM,
-                email=data.email,
-                password=data.password,
-                password_confirm=data.password_confirm,
-                username=data.username,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                phone=data.telephone,
-            )
-        )
+        with wire_names({"phone": "telephone"}):
+            user = await use_case(RegisterCommand(
+                realm=REALM, email=data.email, password=data.password, password_confirm=data.password_confirm,
+                username=data.username, first_name=data.first_name, last_name=data.last_name, phone=data.telephone))
         assert user.id is not None
         return schemas.RegisterResponse(
             message="Utilisateur enregistré avec succès. Veuillez vérifier votre email.",
