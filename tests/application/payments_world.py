@@ -60,7 +60,8 @@ ADMIN = Actor(1, Realm.SPOTVIBE, frozenset({"admin"}))
 @dataclass
 class PaymentWorld:
     config: PaymentsConfig = field(default_factory=lambda: PaymentsConfig(
-        reconcile_after=timedelta(minutes=2), give_up_after=timedelta(hours=1)))
+        reconcile_after=timedelta(minutes=2), give_up_after=timedelta(hours=1),
+        callback_urls={method: f"https://agora.test/hooks/{method.value.lower()}/" for method in PaymentMethod}))
 
     def __post_init__(self) -> None:
         self.store = MemoryStore()

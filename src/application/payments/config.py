@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from domain.payments.model import PaymentMethod
 from domain.payments.policies import CommissionPolicy, RefundPolicy
 
-WEBHOOK_PATHS = {
-    PaymentMethod.MTN: "/api/payments/webhooks/mtn/",
-    PaymentMethod.ORANGE: "/api/payments/webhooks/orange/",
-    PaymentMethod.MOOV: "/api/payments/webhooks/moov/",
-    PaymentMethod.CARD: "/webhooks/stripe/",
-}
-
 
 @dataclass(frozen=True)
 class PaymentsConfig:
     currency: str = "XOF"
-    # Where providers reach us: the SpotVibe face's public base URL (mobile money), the server's (Stripe).
-    face_url: str = "http://127.0.0.1:8000"
-    server_url: str = "http://127.0.0.1:8000"
+    # Where each provider's callbacks reach us (public URLs; the entrypoints know the routes).
+    callback_urls: Mapping[PaymentMethod, str] = field(default_factory=dict)
     return_url: str = "http://127.0.0.1:8000/webhooks/payments/return/"
     cancel_url: str = "http://127.0.0.1:8000/webhooks/payments/cancel/"
     commission: CommissionPolicy = field(default_factory=CommissionPolicy)
@@ -33,5 +26,4 @@ class PaymentsConfig:
     reconcile_batch: int = 100
 
     def callback_url(self, method: PaymentMethod) -> str:
-        base = self.server_url if method is PaymentMethod.CARD else self.face_url
-        return base.rstrip("/") + WEBHOOK_PATHS[method]
+        return self.callback_urls.get(method, "")

@@ -39,6 +39,9 @@ from application.payments.ports import (
 from application.payments.purposes import PurposeOwner, PurposeRegistry
 from domain.payments.model import PaymentMethod
 from domain.payments.policies import CommissionPolicy
+from entrypoints.http.faces.spotvibe.controllers.payments import MOBILE_MONEY_WEBHOOKS
+from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
+from entrypoints.http.webhooks.payments import STRIPE_WEBHOOK
 from entrypoints.settings import Settings
 
 SCALARS: dict[type, Callable[[str], Any]] = {
@@ -59,9 +62,13 @@ def settings_from_env(cls: type[Any], prefix: str, env: Mapping[str, str]) -> An
     return cls(**values)
 
 
-def face_url(settings: Settings) -> str:
+def callback_urls(settings: Settings) -> dict[PaymentMethod, str]:
+    """Mobile money calls the SpotVibe face's webhooks; Stripe the shared /webhooks app (it serves every face)."""
+    server = settings.public_url.rstrip("/")
     prefix = settings.faces.get("spotvibe", "/")
-    return settings.public_url.rstrip("/") + ("" if prefix == "/" else prefix)
+    face = server + ("" if prefix == "/" else prefix)
+    urls = {method: face + path for method, path in MOBILE_MONEY_WEBHOOKS.items()}
+    return {**urls, PaymentMethod.CARD: server + WEBHOOKS_PREFIX + STRIPE_WEBHOOK}
 
 
 def return_page(settings: Settings, outcome: str) -> str:
@@ -82,7 +89,7 @@ class PaymentsProvider(Provider):
     @provide(scope=Scope.APP)
     def config(self, settings: Settings) -> PaymentsConfig:
         return PaymentsConfig(
-            face_url=face_url(settings), server_url=settings.public_url,
+            callback_urls=callback_urls(settings),
             return_url=settings.payments_return_url or return_page(settings, "return"),
             cancel_url=settings.payments_cancel_url or return_page(settings, "cancel"),
             commission=CommissionPolicy(default_ticket_rate_bps=settings.ticket_commission_bps),

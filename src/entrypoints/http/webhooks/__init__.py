@@ -1,1 +1,3 @@
 """The /webhooks app: provider callbacks shared by every face (Stripe serves SpotVibe cards and EEBC gifts)."""
+
+PREFIX = "/webhooks"

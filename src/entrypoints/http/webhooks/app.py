@@ -9,8 +9,8 @@ from litestar import Litestar
 from entrypoints.contexts.assembly import webhooks
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy
 from entrypoints.http.faces.common import build_face
+from entrypoints.http.webhooks import PREFIX
 
-PREFIX = "/webhooks"
 POLICY = FaceErrorPolicy(conflict_status=409, validation_status=400)
 
 

@@ -20,8 +20,11 @@ class WebhookAck(msgspec.Struct):
     outcome: str
 
 
+STRIPE_WEBHOOK = "/stripe/"  # under /webhooks
+
+
 class StripeWebhook(Controller):
-    path = "/stripe"
+    path = STRIPE_WEBHOOK.rstrip("/")
     tags = ("webhooks",)
 
     @post("/", status_code=HTTP_200_OK, security=[])

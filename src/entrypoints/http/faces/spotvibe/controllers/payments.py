@@ -240,10 +240,15 @@ def paging(page: int, page_size: int) -> tuple[int, int]:
     return page_size, (page - 1) * page_size
 
 
+WEBHOOKS_PATH = "/api/payments/webhooks"
+MOBILE_MONEY_WEBHOOKS = {PaymentMethod.MTN: f"{WEBHOOKS_PATH}/mtn/", PaymentMethod.ORANGE: f"{WEBHOOKS_PATH}/orange/",
+                         PaymentMethod.MOOV: f"{WEBHOOKS_PATH}/moov/"}
+
+
 class MobileMoneyWebhooks(Controller):
     """Unsigned callbacks (MTN, Orange) only trigger a status check; FedaPay's are verified. All idempotent."""
 
-    path = "/api/payments/webhooks"
+    path = WEBHOOKS_PATH
     tags = ("webhooks",)
 
     @route("/mtn/", http_method=["POST", "PUT"], status_code=HTTP_200_OK, security=[])
