@@ -16,7 +16,7 @@ from litestar.types import ASGIApp
 
 from entrypoints.di.container import make_container
 from entrypoints.http.health import create_health_app
-from entrypoints.http.webhooks.app import PREFIX as WEBHOOKS_PREFIX
+from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
 from entrypoints.http.webhooks.app import create_webhooks_app
 from entrypoints.logs import ACCESS
 from entrypoints.runtime import Runtime
