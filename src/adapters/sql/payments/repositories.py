@@ -195,7 +195,7 @@ class SqlAttemptRepository:
             select(Attempt, p.c.uuid).join_from(Attempt, p, p.c.id == a.c.payment_id)
             .order_by(a.c.created_at.desc(), a.c.id.desc()).limit(limit).offset(offset)
         )
-        return [(attempt, payment_uuid) for attempt, payment_uuid in result.tuples()]
+        return [(attempt, payment_uuid) for attempt, payment_uuid in result.all()]
 
 
 class SqlRefundRepository:
@@ -300,7 +300,7 @@ class SqlLedger:
                 .on_conflict_do_nothing(index_elements=[t.c.transaction_key, t.c.account])
                 .returning(t.c.account, t.c.id)
             )
-            written = {account: entry_id for account, entry_id in result.tuples()}
+            written = {account: entry_id for account, entry_id in result.all()}
         except BaseException:
             await savepoint.rollback()
             raise
