@@ -62,6 +62,8 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
     if isinstance(exc, DomainError):
         return _domain(exc, policy)
     if isinstance(exc, ValidationException):
+        if _names_no_resource(exc.extra):
+            return ErrorInfo(404, "NOT_FOUND", MESSAGES[404])
         details = _validation_details(exc.extra)
         return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID if details else str(exc.detail),
                          details)
@@ -88,6 +90,11 @@ def _is_unstorable_text(exc: Exception) -> bool:
     if isinstance(exc, DBAPIError):
         return getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT
     return False
+
+
+def _names_no_resource(extra: Any) -> bool:
+    """A path value out of its bounds (an id no row can have): the path names nothing, whatever the body."""
+    return isinstance(extra, list) and any(isinstance(item, dict) and item.get("source") == "path" for item in extra)
 
 
 def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
