@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from advanced_alchemy.exceptions import RepositoryError
+from sqlalchemy.exc import DBAPIError
 
+from entrypoints.http.errors import FaceErrorPolicy, describe
 from tests.http.conftest import Api
+from tests.http.envelopes import LOGINS, error_message
 from tests.http.spotvibe.helpers import error
 from tests.http.spotvibe.payment_helpers import ADMIN_REFUNDS, COMMISSIONS, REFUNDS, TRANSACTIONS, buyer
 
@@ -28,3 +32,34 @@ async def test_a_page_whose_offset_overflows_is_a_bad_request(api: Api, path: st
     for params in ({"page": BEYOND_INT64 - 1}, {"page": 10**30}, {"page_size": 10**30}, {"page": 0}):
         error(await api.client.get(path, params=params, headers=root.headers), 400, *params)
     assert (await api.client.get(path, params={"page": 2, "page_size": 200}, headers=root.headers)).json() == []
+
+
+@pytest.mark.parametrize("path", list(LOGINS))
+async def test_a_nul_in_a_login_identifier_is_a_bad_request_in_french(api: Api, path: str) -> None:
+    response = await api.client.post(path, json={LOGINS[path]: "a\u0000@example.com", "password": "x"})
+
+    assert error_message(response, 400) == "Caractères non autorisés dans la requête"
+
+
+async def test_a_nul_in_any_text_of_a_body_is_refused_even_where_nothing_stores_it(api: Api) -> None:
+    for path, body in [("/api/users/register/", {"username": "awa", "email": "awa@example.com",
+                                                 "password": "Sup3r-secret!\u0000"}),
+                       ("/mairie/api/v1/auth/login/", {"email": "maire@paris1.fr", "password": "\u0000"}),
+                       ("/eebc/api/v1/auth/login/", {"username": "jean", "password": "x", "extra": ["\u0000"]})]:
+        assert error_message(await api.client.post(path, json=body), 400) == "Caractères non autorisés dans la requête"
+    assert (await api.client.post("/api/users/login/", json={"email": "awa@example.com",
+                                                             "password": "Sup3r-secret!"})).status_code == 401
+
+
+def test_unstorable_text_is_recognised_under_the_repository_s_wrapping() -> None:
+    class Refused(Exception):
+        sqlstate = "22021"
+
+    try:
+        try:
+            raise DBAPIError("SELECT", {}, Refused())
+        except DBAPIError as error:
+            raise RepositoryError("wrapped by advanced-alchemy") from error
+    except RepositoryError as wrapped:
+        info = describe(wrapped, FaceErrorPolicy())
+    assert (info.status, info.message) == (400, "Caractères non autorisés dans la requête")

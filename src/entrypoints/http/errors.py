@@ -38,6 +38,7 @@ MESSAGES = {
     503: "Service indisponible",
 }
 INVALID = "Les données fournies sont invalides"
+INVALID_JSON = "Corps de requête JSON invalide"
 
 
 @dataclass
@@ -68,12 +69,12 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
         return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID if details else str(exc.detail),
                          details)
     if _is_unstorable_text(exc):
-        return ErrorInfo(400, "BAD_REQUEST", "Caractères non autorisés dans la requête")
+        return ErrorInfo(400, "BAD_REQUEST", UNSTORABLE_TEXT_MESSAGE)
     if isinstance(exc, HTTPException):
         status = exc.status_code
         message = exc.detail if exc.detail and exc.detail != _default_phrase(status) else MESSAGES.get(status, "Erreur")
         if status == 400 and "malformed" in message.lower():
-            message = "Corps de requête JSON invalide"
+            message = INVALID_JSON
         return ErrorInfo(status, CODES.get(status, "ERROR"), message, headers=dict(exc.headers or {}))
     log.exception("unhandled error", exc_info=exc)
     return ErrorInfo(500, "INTERNAL_ERROR", MESSAGES[500])
@@ -82,13 +83,17 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
 # PostgreSQL refuses NUL and invalid characters in text (SQLSTATE class 22: 22021, 22P05); text with lone
 # surrogates cannot even be encoded. Both come from what a client sent, so they are its error, not ours.
 UNSTORABLE_TEXT = {"22021", "22P05"}
+UNSTORABLE_TEXT_MESSAGE = "Caractères non autorisés dans la requête"
 
 
-def _is_unstorable_text(exc: Exception) -> bool:
-    if isinstance(exc, UnicodeEncodeError):
-        return True
-    if isinstance(exc, DBAPIError):
-        return getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT
+def _is_unstorable_text(exc: BaseException | None) -> bool:
+    """Looks through the causes too: advanced-alchemy's repositories re-raise the driver's error as their own."""
+    while exc is not None:
+        if isinstance(exc, UnicodeEncodeError):
+            return True
+        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
+            return True
+        exc = exc.__cause__
     return False
 
 
