@@ -8,9 +8,9 @@ from sqlalchemy.exc import DBAPIError
 
 from entrypoints.http.errors import FaceErrorPolicy, describe
 from tests.http.conftest import Api
-from tests.http.envelopes import LOGINS, error_message
 from tests.http.spotvibe.helpers import error
 from tests.http.spotvibe.payment_helpers import ADMIN_REFUNDS, COMMISSIONS, REFUNDS, TRANSACTIONS, buyer
+from tests.http.three_faces import LOGINS, bearers, error_message, face_of, json_operations
 
 BEYOND_INT64 = 2**63
 
@@ -63,3 +63,11 @@ def test_unstorable_text_is_recognised_under_the_repository_s_wrapping() -> None
     except RepositoryError as wrapped:
         info = describe(wrapped, FaceErrorPolicy())
     assert (info.status, info.message) == (400, "Caractères non autorisés dans la requête")
+
+
+async def test_invalid_utf8_in_any_json_body_is_a_bad_request(api: Api) -> None:
+    headers = await bearers(api)
+    for method, path in json_operations():
+        response = await api.client.request(method, path, content=b'{"email": "\xff@x.com"}',
+                                            headers={**headers[face_of(path)], "Content-Type": "application/json"})
+        assert error_message(response, 400) == "Corps de requête JSON invalide", (method, path)

@@ -15,7 +15,7 @@ class JsonBodyRequest(Request[Any, Any, Any]):
     async def json(self) -> Any:
         try:
             value = await super().json()
-        except SerializationException:
+        except (SerializationException, UnicodeDecodeError):  # msgspec reports invalid UTF-8 as the latter
             raise InvalidInput(INVALID_JSON) from None
         if has_unstorable_text(value):
             raise InvalidInput(UNSTORABLE_TEXT_MESSAGE)
