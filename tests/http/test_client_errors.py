@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jwt
 import pytest
 from advanced_alchemy.exceptions import RepositoryError
 from sqlalchemy.exc import DBAPIError
@@ -71,3 +72,21 @@ async def test_invalid_utf8_in_any_json_body_is_a_bad_request(api: Api) -> None:
         response = await api.client.request(method, path, content=b'{"email": "\xff@x.com"}',
                                             headers={**headers[face_of(path)], "Content-Type": "application/json"})
         assert error_message(response, 400) == "Corps de requête JSON invalide", (method, path)
+
+
+PROFILES = {"spotvibe": "/api/users/profile/", "mairie": "/mairie/api/v1/auth/profile/",
+            "eebc": "/eebc/api/v1/profile/"}
+
+
+@pytest.mark.parametrize("claim", [{"sub": str(BEYOND_INT64)}, {"sub": "abc"}, {"sub": "0"}, {"exp": "abc"},
+                                   {"exp": 1e300}, {"exp": BEYOND_INT64 * 1000}])
+async def test_a_signed_token_with_an_impossible_subject_or_expiry_is_unauthenticated(
+        api: Api, claim: dict[str, object]) -> None:
+    for face, headers in (await bearers(api)).items():
+        token = headers["Authorization"].removeprefix("Bearer ")
+        claims = jwt.decode(token, options={"verify_signature": False})
+        forged = jwt.encode({**claims, **claim}, api.settings.secret_key, algorithm="HS256")
+
+        response = await api.client.get(PROFILES[face], headers={"Authorization": f"Bearer {forged}"})
+
+        error_message(response, 401)
