@@ -90,3 +90,40 @@ async def test_a_signed_token_with_an_impossible_subject_or_expiry_is_unauthenti
         response = await api.client.get(PROFILES[face], headers={"Authorization": f"Bearer {forged}"})
 
         error_message(response, 401)
+
+
+@pytest.mark.parametrize("raw", [b'{"email": ', b'{"email": 1e400}', b'{"email": "\\ud800"}', b"{nope"])
+@pytest.mark.parametrize("path", list(LOGINS))
+async def test_the_json_decoder_s_english_becomes_the_face_s_french(api: Api, path: str, raw: bytes) -> None:
+    response = await api.client.post(path, content=raw, headers={"Content-Type": "application/json"})
+
+    assert error_message(response, 400) == "Corps de requête JSON invalide"
+
+
+async def test_litestar_s_and_msgspec_s_english_becomes_french(api: Api) -> None:
+    root = await buyer(api, "root", admin=True)
+
+    page = await api.client.get(TRANSACTIONS, params={"page": "9" * 5000}, headers=root.headers)
+    length = await api.client.post("/api/users/login/", content=b"{}",
+                                   headers={"Content-Type": "application/json", "Content-Length": "many"})
+    no_boundary = await api.client.put("/api/users/profile/", content=b"--x--",
+                                       headers={**root.headers, "Content-Type": "multipart/form-data"})
+    bound = await api.client.get(TRANSACTIONS, params={"page_size": 201}, headers=root.headers)
+
+    assert error(page, 400, "page")["details"]["page"] == ["Nombre hors limites"]
+    assert error(length, 400)["error"] == "Requête invalide"
+    assert error(no_boundary, 400)["error"] == "Formulaire invalide"
+    assert error(bound, 400)["details"]["page_size"] == ["Une valeur ≤ 200 est attendue"]
+
+
+async def test_too_deep_a_json_body_and_a_form_not_in_utf8_are_bad_requests(api: Api) -> None:
+    headers = await bearers(api)
+    for path in LOGINS:
+        deep = await api.client.post(path, content=b"[" * 100_000 + b"]" * 100_000,
+                                     headers={"Content-Type": "application/json"})
+        assert error_message(deep, 400) == "Corps de requête JSON invalide"
+    part = b'--x\r\nContent-Disposition: form-data; name="first_name"\r\n\r\n\xff\r\n--x--\r\n'
+    for face, path in PROFILES.items():
+        response = await api.client.put(path, content=part, headers={
+            **headers[face], "Content-Type": "multipart/form-data; boundary=x"})
+        assert error_message(response, 400) == "Formulaire invalide"

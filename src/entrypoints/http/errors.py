@@ -39,6 +39,7 @@ MESSAGES = {
 }
 INVALID = "Les données fournies sont invalides"
 INVALID_JSON = "Corps de requête JSON invalide"
+INVALID_FORM = "Formulaire invalide"
 
 
 @dataclass
@@ -65,17 +66,13 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
     if isinstance(exc, ValidationException):
         if _names_no_resource(exc.extra):
             return ErrorInfo(404, "NOT_FOUND", MESSAGES[404])
-        details = _validation_details(exc.extra)
-        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID if details else str(exc.detail),
-                         details)
+        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID, _validation_details(exc.extra))
     if _is_unstorable_text(exc):
         return ErrorInfo(400, "BAD_REQUEST", UNSTORABLE_TEXT_MESSAGE)
-    if isinstance(exc, HTTPException):
+    if isinstance(exc, HTTPException):  # only Litestar raises these, and its details are English
         status = exc.status_code
-        message = exc.detail if exc.detail and exc.detail != _default_phrase(status) else MESSAGES.get(status, "Erreur")
-        if status == 400 and "malformed" in message.lower():
-            message = INVALID_JSON
-        return ErrorInfo(status, CODES.get(status, "ERROR"), message, headers=dict(exc.headers or {}))
+        return ErrorInfo(status, CODES.get(status, "ERROR"), MESSAGES.get(status, "Erreur"),
+                         headers=dict(exc.headers or {}))
     log.exception("unhandled error", exc_info=exc)
     return ErrorInfo(500, "INTERNAL_ERROR", MESSAGES[500])
 
@@ -124,15 +121,6 @@ def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
     return ErrorInfo(400, "BAD_REQUEST", exc.message, exc.details)
 
 
-def _default_phrase(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
 MISSING_BODY = "Corps de requête JSON requis"
 FIELD_IN_MESSAGE = re.compile(r"`\$\.([\w.\[\]]+)`|field `(\w+)`")
 
@@ -154,19 +142,36 @@ def _validation_details(extra: Any) -> dict[str, list[str]]:
         if name in {"body", "data"} and match:
             name = next(g for g in match.groups() if g)
         elif name == "data" and item.get("source") == "body" and raw == "'data'":
-            name, raw = "non_field_errors", MISSING_BODY  # Litestar's way of saying the body is missing
+            details.setdefault("non_field_errors", []).append(MISSING_BODY)  # Litestar's "the body is missing"
+            continue
         details.setdefault(name, []).append(_translate(raw))
     return details
 
 
+EXPECTED_KIND = {
+    "str": "Une chaîne de caractères est attendue", "int": "Un entier est attendu", "float": "Un nombre est attendu",
+    "bool": "Un booléen est attendu", "date": "Une date AAAA-MM-JJ est attendue",
+    "datetime": "Une date et heure ISO 8601 est attendue", "uuid": "Un UUID est attendu",
+    "object": "Un objet JSON est attendu", "array": "Une liste est attendue",
+}
+BOUND = re.compile(r"Expected `(\w+)[^`]*` (of length )?([<>]=?) (\S+)")
+SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+
+
 def _translate(message: str) -> str:
-    if message.startswith("Object missing required field"):
+    """msgspec's and Litestar's English, in French; what is not recognised is only "invalid"."""
+    if message.startswith(("Object missing required field", "Missing required")):
         return "Ce champ est requis"
+    if message.startswith("Object contains unknown field"):
+        return "Champ inconnu"
+    if bound := BOUND.match(message):
+        kind, of_length, sign, limit = bound.groups()
+        if of_length:
+            unit = "caractères" if kind == "str" else "éléments"
+            return f"{'Au plus' if '<' in sign else 'Au moins'} {limit} {unit}"
+        return f"Une valeur {SIGN[sign]} {limit} est attendue"
     if message.startswith("Expected `"):
-        kind = message.split("`")[1].removesuffix(" | null")
-        return {"str": "Une chaîne de caractères est attendue", "int": "Un entier est attendu",
-                "bool": "Un booléen est attendu", "date": "Une date AAAA-MM-JJ est attendue",
-                "object": "Un objet JSON est attendu"}.get(kind, "Valeur invalide")
-    if message.startswith("Invalid"):
-        return "Valeur invalide"
-    return message or INVALID
+        return EXPECTED_KIND.get(message.split("`")[1].removesuffix(" | null"), "Valeur invalide")
+    if "out of range" in message:
+        return "Nombre hors limites"
+    return "Valeur invalide"

@@ -14,7 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
-from entrypoints.http.json_body import JsonBodyRequest
+from entrypoints.http.request_bodies import StrictBodyRequest
 
 Renderer = Callable[[ErrorInfo], Any]
 
@@ -30,7 +30,7 @@ def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHa
     return Litestar(
         route_handlers=[DishkaRouter(path=base or "/", route_handlers=list(handlers))],
         exception_handlers={Exception: handle},
-        request_class=JsonBodyRequest,
+        request_class=StrictBodyRequest,
         openapi_config=OpenAPIConfig(
             title=title, version="1.0.0", description=description, path=f"{base}/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
