@@ -9,9 +9,9 @@ from sqlalchemy.exc import DBAPIError
 
 from entrypoints.http.errors import FaceErrorPolicy, describe
 from tests.http.conftest import Api
-from tests.http.spotvibe.helpers import error
+from tests.http.spotvibe.helpers import PNG, error
 from tests.http.spotvibe.payment_helpers import ADMIN_REFUNDS, COMMISSIONS, REFUNDS, TRANSACTIONS, buyer
-from tests.http.three_faces import LOGINS, bearers, error_message, face_of, json_operations
+from tests.http.three_faces import LOGINS, READ_BY_HANDLER, bearers, error_message, face_of, json_operations
 
 BEYOND_INT64 = 2**63
 
@@ -127,3 +127,25 @@ async def test_too_deep_a_json_body_and_a_form_not_in_utf8_are_bad_requests(api:
         response = await api.client.put(path, content=part, headers={
             **headers[face], "Content-Type": "multipart/form-data; boundary=x"})
         assert error_message(response, 400) == "Formulaire invalide"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
+async def test_a_body_that_is_not_json_is_an_unsupported_media_type(api: Api, content_type: str) -> None:
+    headers = await bearers(api)
+    for method, path in json_operations():
+        if (method, path) in READ_BY_HANDLER and content_type.startswith("application/x-www-form"):
+            continue  # these take forms too
+        response = await api.client.request(method, path, content=b'{"email": "a@b.c", "password": "x"}',
+                                            headers={**headers[face_of(path)], "Content-Type": content_type})
+        assert error_message(response, 415) == "Type de contenu non pris en charge", (method, path)
+
+
+async def test_json_types_and_multipart_uploads_are_still_taken(api: Api) -> None:
+    headers = await bearers(api)
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = await api.client.put(PROFILES["eebc"], content=b'{"first_name": "Jean"}',
+                                        headers={**headers["eebc"], "Content-Type": content_type})
+        assert response.status_code == 200, response.text
+    photo = await api.client.put(PROFILES["mairie"], data={"first_name": "Jeanne"},
+                                 files={"avatar": ("a.png", PNG, "image/png")}, headers=headers["mairie"])
+    assert photo.status_code == 200 and photo.json()["first_name"] == "Jeanne", photo.text

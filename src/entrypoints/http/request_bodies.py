@@ -7,7 +7,8 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict
-from litestar.exceptions import SerializationException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from domain.shared.errors import InvalidInput
 from entrypoints.http.errors import INVALID_FORM, INVALID_JSON, UNSTORABLE_TEXT_MESSAGE
@@ -15,6 +16,8 @@ from entrypoints.http.errors import INVALID_FORM, INVALID_JSON, UNSTORABLE_TEXT_
 
 class StrictBodyRequest(Request[Any, Any, Any]):
     async def json(self) -> Any:
+        if await self.body() and not _is_json(self.content_type[0]):
+            raise HTTPException(status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE)
         try:
             value = await super().json()
         # msgspec reports invalid UTF-8 and too deep a nesting with Python's own exceptions
@@ -31,6 +34,11 @@ class StrictBodyRequest(Request[Any, Any, Any]):
             raise InvalidInput(INVALID_FORM) from None
         _refuse_unstorable_text(list(form.multi_items()))
         return form
+
+
+def _is_json(media_type: str) -> bool:
+    """A body without a Content-Type is read as JSON, as clients that omit it mean."""
+    return media_type in ("", "application/json") or media_type.endswith("+json")
 
 
 def _refuse_unstorable_text(value: Any) -> None:
