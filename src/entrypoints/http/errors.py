@@ -144,6 +144,8 @@ def _validation_details(extra: Any) -> dict[str, list[str]]:
         elif name == "data" and item.get("source") == "body" and raw == "'data'":
             details.setdefault("non_field_errors", []).append(MISSING_BODY)  # Litestar's "the body is missing"
             continue
+        elif name in {"body", "data"}:  # the body as a whole (not an object): the client knows no "data"
+            name = "non_field_errors"
         details.setdefault(name, []).append(_translate(raw))
     return details
 
