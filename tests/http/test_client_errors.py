@@ -149,3 +149,14 @@ async def test_json_types_and_multipart_uploads_are_still_taken(api: Api) -> Non
     photo = await api.client.put(PROFILES["mairie"], data={"first_name": "Jeanne"},
                                  files={"avatar": ("a.png", PNG, "image/png")}, headers=headers["mairie"])
     assert photo.status_code == 200 and photo.json()["first_name"] == "Jeanne", photo.text
+
+
+async def test_media_errors_use_a_json_envelope(api: Api) -> None:
+    (api.settings.media_root / "here.txt").write_text("bonjour")
+
+    missing = await api.client.get("/media/nope.png")
+    wrong_method = await api.client.post("/media/here.txt")
+
+    assert (missing.status_code, missing.json()) == (404, {"error": "Ressource non trouvée"})
+    assert (wrong_method.status_code, wrong_method.json()) == (405, {"error": "Méthode non autorisée"})
+    assert (await api.client.get("/media/here.txt")).text == "bonjour"

@@ -13,6 +13,8 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from entrypoints.di.container import make_container
+from entrypoints.http.faces.common import error_handler
+from entrypoints.http.faces.spotvibe import errors as spotvibe_errors
 from entrypoints.http.health import create_health_app
 from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
 from entrypoints.http.webhooks import create_webhooks_app
@@ -79,7 +81,8 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
         mounts[prefix] = face_app
     health = create_health_app(container)
     media = Litestar(route_handlers=[create_static_files_router(
-        path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None)
+        path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None,
+        exception_handlers={Exception: error_handler(spotvibe_errors.render, spotvibe_errors.POLICY)})
     runtime.settings.media_root.mkdir(parents=True, exist_ok=True)
     mounts["/media"] = media
     webhooks = create_webhooks_app()

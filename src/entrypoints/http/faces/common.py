@@ -11,7 +11,7 @@ from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, ExceptionHandler
 
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
 from entrypoints.http.request_bodies import StrictBodyRequest
@@ -19,17 +19,22 @@ from entrypoints.http.request_bodies import StrictBodyRequest
 Renderer = Callable[[ErrorInfo], Any]
 
 
-def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
-               policy: FaceErrorPolicy, description: str = "") -> Litestar:
-    base = "" if prefix == "/" else prefix
+def error_handler(render: Renderer, policy: FaceErrorPolicy) -> ExceptionHandler:
+    """Any exception, rendered in one face's envelope."""
 
     def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         info = describe(exc, policy)
         return Response(render(info), status_code=info.status, headers=info.headers or None)
 
+    return handle
+
+
+def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
+               policy: FaceErrorPolicy, description: str = "") -> Litestar:
+    base = "" if prefix == "/" else prefix
     return Litestar(
         route_handlers=[DishkaRouter(path=base or "/", route_handlers=list(handlers))],
-        exception_handlers={Exception: handle},
+        exception_handlers={Exception: error_handler(render, policy)},
         request_class=StrictBodyRequest,
         openapi_config=OpenAPIConfig(
             title=title, version="1.0.0", description=description, path=f"{base}/schema",
