@@ -11,15 +11,16 @@ from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ControllerRouterHandler, ExceptionHandler
+from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
 from entrypoints.http.request_bodies import StrictBodyRequest
 
 Renderer = Callable[[ErrorInfo], Any]
+ErrorHandler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
 
 
-def error_handler(render: Renderer, policy: FaceErrorPolicy) -> ExceptionHandler:
+def error_handler(render: Renderer, policy: FaceErrorPolicy) -> ErrorHandler:
     """Any exception, rendered in one face's envelope."""
 
     def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
