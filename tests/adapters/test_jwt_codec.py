@@ -58,3 +58,14 @@ def test_a_token_signed_with_another_key_or_tampered_is_refused() -> None:
         codec.decode(forged, realm=Realm.MAIRIE, kind="access")
     with pytest.raises(InvalidToken):
         codec.decode("not-a-token", realm=Realm.MAIRIE, kind="access")
+
+
+@pytest.mark.parametrize("claim", [{"sub": str(2**63)}, {"sub": "0"}, {"sub": "7.5"}, {"exp": "abc"},
+                                   {"exp": 1e300}, {"exp": 2**80}, {"exp": None}])
+def test_a_signed_token_with_an_impossible_subject_or_expiry_is_refused(claim: dict[str, object]) -> None:
+    clock = FrozenClock()
+    secret = "secret-for-tests-0123456789abcdef"
+    codec = JwtTokenCodec(secret, clock)
+    payload = jwt.decode(codec.encode(claims(clock, 600)), options={"verify_signature": False})
+    with pytest.raises(InvalidToken):
+        codec.decode(jwt.encode({**payload, **claim}, secret, algorithm="HS256"), realm=Realm.MAIRIE, kind="access")

@@ -10,6 +10,7 @@ from application.identity.ports import TokenClaims
 from application.shared.ports import Clock
 from domain.identity.errors import InvalidToken
 from domain.identity.model import Realm
+from domain.shared.ids import MAX_ID
 
 ISSUER = "agora"
 
@@ -43,17 +44,20 @@ class JwtTokenCodec:
             )
         except jwt.PyJWTError:
             raise InvalidToken() from None
-        if int(payload["exp"]) + self._leeway <= self._clock.now().timestamp():
+        try:
+            user_id, expiry = int(payload["sub"]), int(payload["exp"])
+            expires_at = datetime.fromtimestamp(expiry, UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            raise InvalidToken() from None
+        if not 1 <= user_id <= MAX_ID:
+            raise InvalidToken()
+        if expiry + self._leeway <= self._clock.now().timestamp():
             raise InvalidToken("Token expiré")
         if payload.get("typ") != kind:
             raise InvalidToken()
-        try:
-            user_id = int(payload["sub"])
-        except (TypeError, ValueError):
-            raise InvalidToken() from None
         known = {"iss", "aud", "sub", "typ", "jti", "sid", "iat", "exp"}
         return TokenClaims(
             user_id=user_id, realm=realm, kind=kind, jti=str(payload["jti"]), session_id=str(payload["sid"]),
-            expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+            expires_at=expires_at,
             extra={k: v for k, v in payload.items() if k not in known},
         )

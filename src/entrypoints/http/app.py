@@ -15,8 +15,10 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
 from entrypoints.di.container import make_container
+from entrypoints.http.faces.common import error_handler
 from entrypoints.http.health import create_health_app
 from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
+from entrypoints.http.webhooks import app as shared_errors
 from entrypoints.http.webhooks.app import create_webhooks_app
 from entrypoints.logs import ACCESS
 from entrypoints.runtime import Runtime
@@ -106,7 +108,7 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
     health = create_health_app(container)
     media = Litestar(route_handlers=[create_static_files_router(
         path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None,
-        logging_config=None)
+        logging_config=None, exception_handlers={Exception: error_handler(shared_errors.render, shared_errors.POLICY)})
     runtime.settings.media_root.mkdir(parents=True, exist_ok=True)
     mounts["/media"] = media
     webhooks = create_webhooks_app()

@@ -38,6 +38,8 @@ MESSAGES = {
     503: "Service indisponible",
 }
 INVALID = "Les données fournies sont invalides"
+INVALID_JSON = "Corps de requête JSON invalide"
+INVALID_FORM = "Formulaire invalide"
 
 
 @dataclass
@@ -62,17 +64,15 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
     if isinstance(exc, DomainError):
         return _domain(exc, policy)
     if isinstance(exc, ValidationException):
-        details = _validation_details(exc.extra)
-        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID if details else str(exc.detail),
-                         details)
+        if _names_no_resource(exc.extra):
+            return ErrorInfo(404, "NOT_FOUND", MESSAGES[404])
+        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", INVALID, _validation_details(exc.extra))
     if _is_unstorable_text(exc):
-        return ErrorInfo(400, "BAD_REQUEST", "Caractères non autorisés dans la requête")
-    if isinstance(exc, HTTPException):
+        return ErrorInfo(400, "BAD_REQUEST", UNSTORABLE_TEXT_MESSAGE)
+    if isinstance(exc, HTTPException):  # only Litestar raises these, and its details are English
         status = exc.status_code
-        message = exc.detail if exc.detail and exc.detail != _default_phrase(status) else MESSAGES.get(status, "Erreur")
-        if status == 400 and "malformed" in message.lower():
-            message = "Corps de requête JSON invalide"
-        return ErrorInfo(status, CODES.get(status, "ERROR"), message, headers=dict(exc.headers or {}))
+        return ErrorInfo(status, CODES.get(status, "ERROR"), MESSAGES.get(status, "Erreur"),
+                         headers=dict(exc.headers or {}))
     log.exception("unhandled error", exc_info=exc)
     return ErrorInfo(500, "INTERNAL_ERROR", MESSAGES[500])
 
@@ -80,14 +80,23 @@ def describe(exc: Exception, policy: FaceErrorPolicy) -> ErrorInfo:
 # PostgreSQL refuses NUL and invalid characters in text (SQLSTATE class 22: 22021, 22P05); text with lone
 # surrogates cannot even be encoded. Both come from what a client sent, so they are its error, not ours.
 UNSTORABLE_TEXT = {"22021", "22P05"}
+UNSTORABLE_TEXT_MESSAGE = "Caractères non autorisés dans la requête"
 
 
-def _is_unstorable_text(exc: Exception) -> bool:
-    if isinstance(exc, UnicodeEncodeError):
-        return True
-    if isinstance(exc, DBAPIError):
-        return getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT
+def _is_unstorable_text(exc: BaseException | None) -> bool:
+    """Looks through the causes too: advanced-alchemy's repositories re-raise the driver's error as their own."""
+    while exc is not None:
+        if isinstance(exc, UnicodeEncodeError):
+            return True
+        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in UNSTORABLE_TEXT:
+            return True
+        exc = exc.__cause__
     return False
+
+
+def _names_no_resource(extra: Any) -> bool:
+    """A path value out of its bounds (an id no row can have): the path names nothing, whatever the body."""
+    return isinstance(extra, list) and any(isinstance(item, dict) and item.get("source") == "path" for item in extra)
 
 
 def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
@@ -112,15 +121,6 @@ def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
     return ErrorInfo(400, "BAD_REQUEST", exc.message, exc.details)
 
 
-def _default_phrase(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
 MISSING_BODY = "Corps de requête JSON requis"
 FIELD_IN_MESSAGE = re.compile(r"`\$\.([\w.\[\]]+)`|field `(\w+)`")
 
@@ -142,19 +142,38 @@ def _validation_details(extra: Any) -> dict[str, list[str]]:
         if name in {"body", "data"} and match:
             name = next(g for g in match.groups() if g)
         elif name == "data" and item.get("source") == "body" and raw == "'data'":
-            name, raw = "non_field_errors", MISSING_BODY  # Litestar's way of saying the body is missing
+            details.setdefault("non_field_errors", []).append(MISSING_BODY)  # Litestar's "the body is missing"
+            continue
+        elif name in {"body", "data"}:  # the body as a whole (not an object): the client knows no "data"
+            name = "non_field_errors"
         details.setdefault(name, []).append(_translate(raw))
     return details
 
 
+EXPECTED_KIND = {
+    "str": "Une chaîne de caractères est attendue", "int": "Un entier est attendu", "float": "Un nombre est attendu",
+    "bool": "Un booléen est attendu", "date": "Une date AAAA-MM-JJ est attendue",
+    "datetime": "Une date et heure ISO 8601 est attendue", "uuid": "Un UUID est attendu",
+    "object": "Un objet JSON est attendu", "array": "Une liste est attendue",
+}
+BOUND = re.compile(r"Expected `(\w+)[^`]*` (of length )?([<>]=?) (\S+)")
+SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+
+
 def _translate(message: str) -> str:
-    if message.startswith("Object missing required field"):
+    """msgspec's and Litestar's English, in French; what is not recognised is only "invalid"."""
+    if message.startswith(("Object missing required field", "Missing required")):
         return "Ce champ est requis"
+    if message.startswith("Object contains unknown field"):
+        return "Champ inconnu"
+    if bound := BOUND.match(message):
+        kind, of_length, sign, limit = bound.groups()
+        if of_length:
+            unit = "caractères" if kind == "str" else "éléments"
+            return f"{'Au plus' if '<' in sign else 'Au moins'} {limit} {unit}"
+        return f"Une valeur {SIGN[sign]} {limit} est attendue"
     if message.startswith("Expected `"):
-        kind = message.split("`")[1].removesuffix(" | null")
-        return {"str": "Une chaîne de caractères est attendue", "int": "Un entier est attendu",
-                "bool": "Un booléen est attendu", "date": "Une date AAAA-MM-JJ est attendue",
-                "object": "Un objet JSON est attendu"}.get(kind, "Valeur invalide")
-    if message.startswith("Invalid"):
-        return "Valeur invalide"
-    return message or INVALID
+        return EXPECTED_KIND.get(message.split("`")[1].removesuffix(" | null"), "Valeur invalide")
+    if "out of range" in message:
+        return "Nombre hors limites"
+    return "Valeur invalide"

@@ -30,13 +30,9 @@ async def read_body_and_files(request: Request[Any, Any, Any], *, file_fields: t
             else:
                 fields[name] = None if value == "" else value
         return fields, files
-    raw = await request.body()
-    if not raw.strip():
+    if not (await request.body()).strip():
         return {}, {}
-    try:
-        decoded = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        raise InvalidInput("Corps de requête JSON invalide") from None
+    decoded = await request.json()
     if not isinstance(decoded, dict):
         raise InvalidInput("Un objet JSON est attendu")
     return decoded, {}

@@ -220,3 +220,17 @@ async def test_wrong_password_never_reaches_the_second_step(api: Api) -> None:
 
     error(response, 401, "UNAUTHORIZED")
     assert "two_factor_required" not in response.json()
+
+
+async def test_enable_validates_the_body_it_may_have(api: Api) -> None:
+    headers = bearer((await mayor(api))["access_token"])
+    bad = {"method": "SMS"}, {"method": 3}, {"methode": "TOTP"}, [1], "TOTP"
+
+    refused = [await api.client.post(ENABLE, json=body, headers=headers) for body in bad]
+
+    assert [error(r, 422, "VALIDATION_ERROR")["details"] for r in refused] == [
+        {"method": ["Valeur invalide"]}, {"method": ["Une chaîne de caractères est attendue"]},
+        {"methode": ["Champ inconnu"]}, {"non_field_errors": ["Un objet JSON est attendu"]},
+        {"non_field_errors": ["Un objet JSON est attendu"]}]
+    for body in (None, {}, {"method": "TOTP"}):
+        assert (await api.client.post(ENABLE, json=body, headers=headers)).status_code == 200

@@ -127,6 +127,9 @@ class SendEmailVerification:
 
 
 class ConfirmEmail:
+    """A wrong code gets one answer whether the address is unknown, awaiting its code or already verified, so
+    the answer tells nothing about accounts. The right code of an address verified meanwhile changes nothing."""
+
     def __init__(self, users: UserRepository, codes: OneTimeCodes, throttle: Throttle, uow: UnitOfWork) -> None:
         self._users = users
         self._codes = codes
@@ -140,15 +143,18 @@ class ConfirmEmail:
         if problem:
             raise FieldErrors.single("email", problem)
         await self._throttle.hit(f"verify-confirm:{realm}:ip:{ip_address}", limit=30, window_seconds=600)
+        wrong_code = InvalidCode.on_field(code_field, "Code invalide ou expiré")
         found = await self._users.by_email(realm, email)
         if found is None or found.id is None:
-            raise InvalidCode.on_field(code_field, "Code invalide ou expiré")
+            raise wrong_code
         user = await self._users.get_for_update(found.id)
         assert user is not None and user.id is not None
-        if user.email_verified:
-            return user
-        await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code, field=code_field)
-        user.email_verified = True
-        await self._users.save(user)
+        try:
+            await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code, field=code_field)
+        except InvalidCode:
+            raise wrong_code from None
+        if not user.email_verified:
+            user.email_verified = True
+            await self._users.save(user)
         await self._uow.commit()
         return user

@@ -14,21 +14,29 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
+from entrypoints.http.request_bodies import StrictBodyRequest
 
 Renderer = Callable[[ErrorInfo], Any]
+ErrorHandler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
 
 
-def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
-               policy: FaceErrorPolicy, description: str = "") -> Litestar:
-    base = "" if prefix == "/" else prefix
+def error_handler(render: Renderer, policy: FaceErrorPolicy) -> ErrorHandler:
+    """Any exception, rendered in one face's envelope."""
 
     def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         info = describe(exc, policy)
         return Response(render(info), status_code=info.status, headers=info.headers or None)
 
+    return handle
+
+
+def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
+               policy: FaceErrorPolicy, description: str = "") -> Litestar:
+    base = "" if prefix == "/" else prefix
     return Litestar(
         route_handlers=[DishkaRouter(path=base or "/", route_handlers=list(handlers))],
-        exception_handlers={Exception: handle},
+        exception_handlers={Exception: error_handler(render, policy)},
+        request_class=StrictBodyRequest,
         openapi_config=OpenAPIConfig(
             title=title, version="1.0.0", description=description, path=f"{base}/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],

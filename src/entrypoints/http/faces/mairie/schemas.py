@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -94,6 +95,12 @@ class ChangePasswordBody(msgspec.Struct):
 
 class TwoFactorCodeBody(msgspec.Struct):
     code: str
+
+
+class TwoFactorEnableBody(msgspec.Struct, forbid_unknown_fields=True):
+    """The spec sends no body; one that comes may only name the one method the Mairie offers."""
+
+    method: Literal["TOTP"] = "TOTP"
 
 
 # ---- responses -----------------------------------------------------------------------------------------------

@@ -53,7 +53,10 @@ class SecuritySettingsController(Controller):
 
     @post("/2fa/enable/", status_code=HTTP_200_OK)
     async def enable_two_factor(
-        self, principal: NamedDependency[Principal], use_case: FromDishka[SetUpTwoFactor]
+        self,
+        principal: NamedDependency[Principal],
+        use_case: FromDishka[SetUpTwoFactor],
+        data: JSONBody[schemas.TwoFactorEnableBody | None] = None,
     ) -> schemas.TwoFactorSecret:
         """Starts a TOTP setup: the secret, its QR code and 8 backup codes (shown once). Takes effect on confirm."""
         assert principal.user.id is not None

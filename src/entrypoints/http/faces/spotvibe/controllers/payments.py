@@ -42,6 +42,7 @@ from domain.shared.money import Money
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.spotvibe import payment_schemas as wire
 from entrypoints.http.inbound import inbound
+from entrypoints.http.params import Id, Page, PageSize, limit_and_offset
 from entrypoints.http.wire import wire_names
 
 REALM = Realm.SPOTVIBE
@@ -161,33 +162,33 @@ class PaymentsController(Controller):
         return wire.refund_detail(refund, payment, principal.user.username)
 
     @get("/refunds/{refund_id:int}/", dependencies=AUTH)
-    async def refund(self, refund_id: int, principal: NamedDependency[Principal],
+    async def refund(self, refund_id: Id, principal: NamedDependency[Principal],
                      queries: FromDishka[PaymentQueries], identity: FromDishka[IdentityQueries]) -> wire.RefundDetail:
         refund, payment = await queries.refund(refund_id, principal.actor)
         return wire.refund_detail(refund, payment, await username_of(identity, refund.requester_id, principal))
 
     @get("/admin/refunds/", dependencies=AUTH)
     async def all_refunds(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
-                          statut: str | None = None, page: int = 1, page_size: int = 50) -> list[wire.RefundItem]:
-        limit, offset = paging(page, page_size)
+                          statut: str | None = None, page: Page = 1, page_size: PageSize = 50) -> list[wire.RefundItem]:
+        limit, offset = limit_and_offset(page, page_size)
         return [wire.refund_item(r) for r in await queries.all_refunds(principal.actor, statut, limit, offset)]
 
     @post("/refunds/{refund_id:int}/approve/", status_code=HTTP_200_OK, dependencies=AUTH)
-    async def approve(self, refund_id: int, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
+    async def approve(self, refund_id: Id, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
                       data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
         note = data.note if data else ""
         await use_case(DecideRefundCommand(principal.actor, refund_id, approve=True, note=note))
         return wire.Message(message="Remboursement approuvé : il est transmis à l'opérateur.")
 
     @post("/refunds/{refund_id:int}/reject/", status_code=HTTP_200_OK, dependencies=AUTH)
-    async def reject(self, refund_id: int, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
+    async def reject(self, refund_id: Id, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
                      data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
         note = data.note if data else ""
         await use_case(DecideRefundCommand(principal.actor, refund_id, approve=False, note=note))
         return wire.Message(message="Demande de remboursement rejetée.")
 
     @post("/refunds/{refund_id:int}/complete/", status_code=HTTP_200_OK, dependencies=AUTH)
-    async def complete(self, refund_id: int, principal: NamedDependency[Principal],
+    async def complete(self, refund_id: Id, principal: NamedDependency[Principal],
                        use_case: FromDishka[CompleteRefund],
                        data: JSONBody[wire.CompleteBody | None] = None) -> wire.Message:
         reference = data.reference if data else None
@@ -212,14 +213,14 @@ class PaymentsController(Controller):
 
     @get("/transactions/", dependencies=AUTH)
     async def transactions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
-                           page: int = 1, page_size: int = 50) -> list[wire.TransactionItem]:
-        limit, offset = paging(page, page_size)
+                           page: Page = 1, page_size: PageSize = 50) -> list[wire.TransactionItem]:
+        limit, offset = limit_and_offset(page, page_size)
         return [wire.transaction_item(a, u) for a, u in await queries.transactions(principal.actor, limit, offset)]
 
     @get("/commissions/", dependencies=AUTH)
     async def commissions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
-                          page: int = 1, page_size: int = 50) -> list[wire.CommissionItem]:
-        limit, offset = paging(page, page_size)
+                          page: Page = 1, page_size: PageSize = 50) -> list[wire.CommissionItem]:
+        limit, offset = limit_and_offset(page, page_size)
         return [wire.commission_item(c) for c in await queries.commissions(principal.actor, limit, offset)]
 
     @get("/ledger/", dependencies=AUTH)
@@ -232,12 +233,6 @@ class PaymentsController(Controller):
                                commissions=wire.money(report.commissions, currency),
                                net_du=wire.money(report.net_payable, currency),
                                rembourse=wire.money(report.refunds, currency), equilibre=report.balances)
-
-
-def paging(page: int, page_size: int) -> tuple[int, int]:
-    if page < 1 or not 1 <= page_size <= 200:
-        raise InvalidInput("page ≥ 1 et 1 ≤ page_size ≤ 200")
-    return page_size, (page - 1) * page_size
 
 
 WEBHOOKS_PATH = "/api/payments/webhooks"

@@ -1,0 +1,60 @@
+"""The three faces side by side: their error envelopes, their JSON operations, a signed-in caller of each."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from entrypoints.http.app import openapi_document
+from tests.http.conftest import Api
+from tests.http.eebc.conftest import create_user, log_in
+from tests.http.mairie.helpers import mayor
+from tests.http.spotvibe.helpers import account
+
+PREFIXES = {"spotvibe": "/", "mairie": "/mairie", "eebc": "/eebc"}
+LOGINS = {"/api/users/login/": "email", "/mairie/api/v1/auth/login/": "email", "/eebc/api/v1/auth/login/": "username"}
+# Operations that read their body themselves (JSON or multipart), so their OpenAPI document shows none.
+READ_BY_HANDLER = [("put", "/api/users/profile/"), ("put", "/mairie/api/v1/auth/profile/"),
+                   ("post", "/mairie/api/v1/auth/logout/"), ("put", "/eebc/api/v1/profile/")]
+
+
+def json_operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation of the three faces that takes a body; path parameters set to 1."""
+    found = []
+    for face, prefix in PREFIXES.items():
+        for path, operations in openapi_document(face, prefix)["paths"].items():
+            found += [(method, re.sub(r"\{[^}]+\}", "1", path) + "/")
+                      for method, operation in operations.items() if "requestBody" in operation]
+    return found + READ_BY_HANDLER
+
+
+async def bearers(api: Api) -> dict[str, dict[str, str]]:
+    """Authorization headers of a signed-in account on each face."""
+    await create_user(api)
+    tokens = {"spotvibe": (await account(api))["access"], "mairie": (await mayor(api))["access_token"],
+              "eebc": (await log_in(api))["access"]}
+    return {face: {"Authorization": f"Bearer {token}"} for face, token in tokens.items()}
+
+
+def face_of(path: str) -> str:
+    return "mairie" if path.startswith("/mairie/") else "eebc" if path.startswith("/eebc/") else "spotvibe"
+
+
+def error_message(response: httpx.Response, status: int | None = None) -> str:
+    """Asserts the face's error envelope (and the status when given); returns its message."""
+    if status is not None:
+        assert response.status_code == status, response.text
+    body = response.json()
+    face = face_of(response.request.url.path)
+    if face == "mairie":
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
+        assert isinstance(body["error"]["code"], str) and isinstance(body["error"]["details"], dict), body
+        message = body["error"]["message"]
+    elif face == "eebc":
+        assert body["success"] is False and body["error"]["code"] == response.status_code, body
+        message = body["error"]["message"]
+    else:
+        message = body["error"]
+    assert isinstance(message, str) and message, body
+    return message
