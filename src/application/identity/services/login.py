@@ -30,7 +30,6 @@ class SecondStepCommand:
     code: str
     ip_address: str | None = None
     user_agent: str | None = None
-    code_field: str = "code"
 
 
 class LoginJournal:
@@ -162,8 +161,7 @@ class CompleteLogin:
             await self._uow.commit()
             raise AccountLocked(remaining_minutes(user.locked_until, now))
         try:
-            await self._second_factor.check(user, cmd.code, CodePurpose.TWO_FACTOR_LOGIN, allow_backup=True,
-                                            field=cmd.code_field)
+            await self._second_factor.check(user, cmd.code, CodePurpose.TWO_FACTOR_LOGIN, allow_backup=True)
         except InvalidCode:
             policy = self._config.lockout
             locked = user.record_failed_login(max_failures=policy.max_failures, locked_until=now + policy.lock_for)

@@ -20,12 +20,12 @@ from domain.shared.errors import NotFound
 
 
 def check_new_password(config: IdentityConfig, user: User, new: str, confirm: str | None, *,
-                       field: str, confirm_field: str, errors: FieldErrors | None = None) -> None:
+                       errors: FieldErrors | None = None) -> None:
     errors = errors or FieldErrors()
     for problem in config.passwords.problems(new, personal=(user.email, user.username, user.first_name)):
-        errors.add(field, problem)
+        errors.add("new_password", problem)
     if confirm is not None and confirm != new:
-        errors.add(confirm_field, "Les mots de passe ne correspondent pas")
+        errors.add("confirm_password", "Les mots de passe ne correspondent pas")
     errors.raise_if_any()
 
 
@@ -36,9 +36,6 @@ class ChangePasswordCommand:
     old_password: str
     new_password: str
     confirm_password: str | None
-    old_field: str = "old_password"
-    new_field: str = "new_password"
-    confirm_field: str = "confirm_password"
 
 
 class ChangePassword:
@@ -60,11 +57,11 @@ class ChangePassword:
             raise NotFound("Utilisateur introuvable")
         errors = FieldErrors()
         if user.password_hash is None or not await self._hasher.verify(user.password_hash, cmd.old_password):
-            errors.add(cmd.old_field, "Mot de passe actuel incorrect")
+            errors.add("old_password", "Mot de passe actuel incorrect")
         if cmd.new_password == cmd.old_password:
-            errors.add(cmd.new_field, "Le nouveau mot de passe doit être différent de l'ancien")
-        check_new_password(self._config, user, cmd.new_password, cmd.confirm_password, field=cmd.new_field,
-                           confirm_field=cmd.confirm_field, errors=errors)
+            errors.add("new_password", "Le nouveau mot de passe doit être différent de l'ancien")
+        check_new_password(self._config, user, cmd.new_password, cmd.confirm_password,
+                           errors=errors)
         user.set_password_hash(await self._hasher.hash(cmd.new_password))
         await self._users.save(user)
         now = self._clock.now()
@@ -105,8 +102,6 @@ class ResetPasswordCommand:
     token: str
     new_password: str
     confirm_password: str | None
-    new_field: str = "new_password"
-    confirm_field: str = "confirm_password"
 
 
 class ResetPassword:
@@ -127,8 +122,7 @@ class ResetPassword:
         user = await self._users.get_for_update(code.user_id)
         if user is None or user.realm is not cmd.realm:
             raise InvalidCode.on_field("token", "Lien invalide ou expiré")
-        check_new_password(self._config, user, cmd.new_password, cmd.confirm_password, field=cmd.new_field,
-                           confirm_field=cmd.confirm_field)
+        check_new_password(self._config, user, cmd.new_password, cmd.confirm_password)
         await self._codes.spend(code)
         user.set_password_hash(await self._hasher.hash(cmd.new_password))
         user.failed_logins = 0

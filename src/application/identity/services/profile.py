@@ -34,8 +34,6 @@ class ProfileChanges:
     notifications_email: bool | None = None
     notifications_push: bool | None = None
     photo: Upload | None = None
-    phone_field: str = "phone"
-    photo_field: str = "photo"
 
 
 class UpdateProfile:
@@ -65,9 +63,9 @@ class UpdateProfile:
             try:
                 phone = self._phones.normalize(changes.phone, user.realm)
             except InvalidInput as exc:
-                errors.add(changes.phone_field, exc.message)
+                errors.add("phone", exc.message)
         if changes.photo is not None:
-            errors.add(changes.photo_field, check_image(changes.photo))
+            errors.add("photo", check_image(changes.photo))
         errors.raise_if_any()
         if email is not None and email != user.email:
             other = await self._users.by_email(user.realm, email)
@@ -136,21 +134,20 @@ class ConfirmEmail:
         self._throttle = throttle
         self._uow = uow
 
-    async def __call__(self, realm: Realm, email: str, code: str, ip_address: str | None, *,
-                       code_field: str = "code") -> User:
+    async def __call__(self, realm: Realm, email: str, code: str, ip_address: str | None) -> User:
         email = normalize_email(email)
         problem = email_problem(email)
         if problem:
             raise FieldErrors.single("email", problem)
         await self._throttle.hit(f"verify-confirm:{realm}:ip:{ip_address}", limit=30, window_seconds=600)
-        wrong_code = InvalidCode.on_field(code_field, "Code invalide ou expiré")
+        wrong_code = InvalidCode.on_field("code", "Code invalide ou expiré")
         found = await self._users.by_email(realm, email)
         if found is None or found.id is None:
             raise wrong_code
         user = await self._users.get_for_update(found.id)
         assert user is not None and user.id is not None
         try:
-            await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code, field=code_field)
+            await self._codes.check_digits(user.id, CodePurpose.EMAIL_VERIFICATION, code)
         except InvalidCode:
             raise wrong_code from None
         if not user.email_verified:

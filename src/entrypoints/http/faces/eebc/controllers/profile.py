@@ -52,8 +52,6 @@ class ProfileController(Controller):
                 first_name=body.first_name,
                 last_name=body.last_name,
                 photo=files.get("photo"),
-                phone_field="phone",
-                photo_field="photo",
             ),
         )
         return schemas.profile(user)

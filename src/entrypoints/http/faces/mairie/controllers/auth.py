@@ -48,6 +48,7 @@ from domain.identity.model import Realm
 from entrypoints.http.auth import client_ip, optional_principal_dependency, principal_dependency, user_agent
 from entrypoints.http.faces.mairie import schemas
 from entrypoints.http.uploads import convert, read_body_and_files
+from entrypoints.http.wire import wire_names
 
 REALM = Realm.MAIRIE
 AUTHENTICATED = {"principal": principal_dependency(REALM)}
@@ -101,16 +102,16 @@ class AuthController(Controller):
         result: IssuedTokens | TwoFactorChallenge
         if data.is_second_step:
             assert data.challenge_token is not None and data.otp_code is not None
-            result = await complete(
-                SecondStepCommand(
-                    realm=REALM,
-                    challenge=data.challenge_token,
-                    code=data.otp_code,
-                    ip_address=client_ip(request),
-                    user_agent=user_agent(request),
-                    code_field="otp_code",
+            with wire_names({"code": "otp_code"}):
+                result = await complete(
+                    SecondStepCommand(
+                        realm=REALM,
+                        challenge=data.challenge_token,
+                        code=data.otp_code,
+                        ip_address=client_ip(request),
+                        user_agent=user_agent(request),
+                    )
                 )
-            )
         else:
             assert data.email is not None and data.password is not None
             result = await log_in(
@@ -162,7 +163,8 @@ class AuthController(Controller):
         data: JSONBody[schemas.ConfirmEmailBody],
         use_case: FromDishka[ConfirmEmail],
     ) -> schemas.EmailVerified:
-        user = await use_case(REALM, data.email, data.otp_code, client_ip(request), code_field="otp_code")
+        with wire_names({"code": "otp_code"}):
+            user = await use_case(REALM, data.email, data.otp_code, client_ip(request))
         return schemas.EmailVerified(message="Email vérifié avec succès", is_verified=user.email_verified)
 
     @post("/password/forgot/", status_code=HTTP_200_OK, security=[])
@@ -179,16 +181,15 @@ class AuthController(Controller):
     async def reset_password(
         self, data: JSONBody[schemas.ResetPasswordBody], use_case: FromDishka[ResetPassword]
     ) -> schemas.Message:
-        await use_case(
-            ResetPasswordCommand(
-                realm=REALM,
-                token=data.token,
-                new_password=data.password,
-                confirm_password=data.password_confirm,
-                new_field="password",
-                confirm_field="password_confirm",
+        with wire_names({"new_password": "password", "confirm_password": "password_confirm"}):
+            await use_case(
+                ResetPasswordCommand(
+                    realm=REALM,
+                    token=data.token,
+                    new_password=data.password,
+                    confirm_password=data.password_confirm,
+                )
             )
-        )
         return schemas.Message(message="Mot de passe réinitialisé avec succès")
 
     @get("/profile/", dependencies=AUTHENTICATED)
@@ -210,15 +211,14 @@ class AuthController(Controller):
         fields, files = await read_body_and_files(request, file_fields=("avatar",))
         body = convert(fields, schemas.ProfileBody)
         assert principal.user.id is not None
-        user = await use_case(
-            principal.user.id,
-            ProfileChanges(
-                first_name=body.first_name,
-                last_name=body.last_name,
-                phone=body.phone,
-                photo=files.get("avatar"),
-                phone_field="phone",
-                photo_field="avatar",
-            ),
-        )
+        with wire_names({"photo": "avatar"}):
+            user = await use_case(
+                principal.user.id,
+                ProfileChanges(
+                    first_name=body.first_name,
+                    last_name=body.last_name,
+                    phone=body.phone,
+                    photo=files.get("avatar"),
+                ),
+            )
         return schemas.profile_updated(user)

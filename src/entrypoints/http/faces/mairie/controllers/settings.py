@@ -18,6 +18,7 @@ from application.identity.services import (
 from domain.identity.model import Realm, TwoFactorMethod
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.mairie import schemas
+from entrypoints.http.wire import wire_names
 
 REALM = Realm.MAIRIE
 AUTHENTICATED = {"principal": principal_dependency(REALM)}
@@ -37,18 +38,16 @@ class SecuritySettingsController(Controller):
     ) -> schemas.Message:
         """Other sessions are closed; the current one stays open."""
         assert principal.user.id is not None
-        await use_case(
-            ChangePasswordCommand(
-                user_id=principal.user.id,
-                session_id=principal.session_id,
-                old_password=data.current_password,
-                new_password=data.new_password,
-                confirm_password=data.new_password_confirm,
-                old_field="current_password",
-                new_field="new_password",
-                confirm_field="new_password_confirm",
+        with wire_names({"old_password": "current_password", "confirm_password": "new_password_confirm"}):
+            await use_case(
+                ChangePasswordCommand(
+                    user_id=principal.user.id,
+                    session_id=principal.session_id,
+                    old_password=data.current_password,
+                    new_password=data.new_password,
+                    confirm_password=data.new_password_confirm,
+                )
             )
-        )
         return schemas.Message(message="Mot de passe modifié avec succès")
 
     @post("/2fa/enable/", status_code=HTTP_200_OK)

@@ -170,8 +170,6 @@ class AuthController(Controller):
                 token=data.token,
                 new_password=data.new_password,
                 confirm_password=data.confirm_password,
-                new_field="new_password",
-                confirm_field="confirm_password",
             )
         )
         return schemas.Message(message="Votre mot de passe a été réinitialisé avec succès.")

@@ -126,22 +126,21 @@ class UsersController(Controller):
         fields, files = await read_body_and_files(request, file_fields=("photo_profil",))
         body = convert(fields, schemas.ProfileBody)
         assert principal.user.id is not None
-        user = await use_case(
-            principal.user.id,
-            ProfileChanges(
-                first_name=body.first_name,
-                last_name=body.last_name,
-                email=body.email,
-                phone=body.telephone,
-                bio=body.bio,
-                birth_date=body.date_naissance,
-                notifications_email=body.notifications_email,
-                notifications_push=body.notifications_push,
-                photo=files.get("photo_profil"),
-                phone_field="telephone",
-                photo_field="photo_profil",
-            ),
-        )
+        with wire_names({"phone": "telephone", "photo": "photo_profil"}):
+            user = await use_case(
+                principal.user.id,
+                ProfileChanges(
+                    first_name=body.first_name,
+                    last_name=body.last_name,
+                    email=body.email,
+                    phone=body.telephone,
+                    bio=body.bio,
+                    birth_date=body.date_naissance,
+                    notifications_email=body.notifications_email,
+                    notifications_push=body.notifications_push,
+                    photo=files.get("photo_profil"),
+                ),
+            )
         return schemas.ProfileUpdated(message="Profil mis à jour avec succès.", user=schemas.profile(user))
 
     @post("/change-password/", status_code=HTTP_200_OK, dependencies={"principal": principal_dependency(REALM)})
