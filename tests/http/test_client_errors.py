@@ -160,3 +160,12 @@ async def test_media_errors_use_a_json_envelope(api: Api) -> None:
     assert (missing.status_code, missing.json()) == (404, {"error": "Ressource non trouvée"})
     assert (wrong_method.status_code, wrong_method.json()) == (405, {"error": "Méthode non autorisée"})
     assert (await api.client.get("/media/here.txt")).text == "bonjour"
+
+
+async def test_free_text_sent_where_a_code_is_meant_is_refused_not_echoed(api: Api) -> None:
+    headers = (await buyer(api, admin=True)).headers
+    noise = "x" * 5000
+    ledger = await api.client.get("/api/payments/ledger/", params={"devise": noise}, headers=headers)
+    assert ledger.status_code == 400 and noise not in ledger.text
+    disconnect = await api.client.post(f"/api/auth/social-accounts/{noise}/disconnect/", headers=headers)
+    assert disconnect.status_code == 400 and noise not in disconnect.text

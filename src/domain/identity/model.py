@@ -39,7 +39,7 @@ class SocialProvider(StrEnum):
         try:
             return cls(text.upper())
         except ValueError:
-            raise InvalidInput(f"Fournisseur inconnu : {text}") from None
+            raise InvalidInput(f"Fournisseur inconnu (attendu : {', '.join(p.value.lower() for p in cls)})") from None
 
 
 @dataclass(eq=False, kw_only=True)

@@ -10,7 +10,7 @@ from uuid import UUID
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, get, post, route
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from application.identity.queries import IdentityQueries
@@ -42,7 +42,7 @@ from domain.shared.money import Money
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.spotvibe import payment_schemas as wire
 from entrypoints.http.inbound import inbound
-from entrypoints.http.params import Id, Page, PageSize, limit_and_offset
+from entrypoints.http.params import CurrencyCode, Id, Page, PageSize, limit_and_offset
 from entrypoints.http.wire import wire_names
 
 REALM = Realm.SPOTVIBE
@@ -116,7 +116,7 @@ class PaymentsController(Controller):
                               reference=view.reference, payment_url=view.redirect_url)
 
     @get("/{payment_uuid:uuid}/", dependencies=AUTH)
-    async def detail(self, payment_uuid: UUID, principal: NamedDependency[Principal],
+    async def detail(self, payment_uuid: FromPath[UUID], principal: NamedDependency[Principal],
                      queries: FromDishka[PaymentQueries], identity: FromDishka[IdentityQueries]) -> wire.PaymentDetail:
         payment = await queries.payment(payment_uuid, principal.actor)
         return wire.payment_detail(payment, await username_of(identity, payment.payer_id, principal))
@@ -169,7 +169,8 @@ class PaymentsController(Controller):
 
     @get("/admin/refunds/", dependencies=AUTH)
     async def all_refunds(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
-                          statut: str | None = None, page: Page = 1, page_size: PageSize = 50) -> list[wire.RefundItem]:
+                          statut: FromQuery[str | None] = None, page: Page = 1,
+                          page_size: PageSize = 50) -> list[wire.RefundItem]:
         limit, offset = limit_and_offset(page, page_size)
         return [wire.refund_item(r) for r in await queries.all_refunds(principal.actor, statut, limit, offset)]
 
@@ -225,8 +226,8 @@ class PaymentsController(Controller):
 
     @get("/ledger/", dependencies=AUTH)
     async def ledger(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
-                     config: FromDishka[PaymentsConfig], start: datetime | None = None,
-                     end: datetime | None = None, devise: str | None = None) -> wire.LedgerView:
+                     config: FromDishka[PaymentsConfig], start: FromQuery[datetime | None] = None,
+                     end: FromQuery[datetime | None] = None, devise: CurrencyCode = None) -> wire.LedgerView:
         currency = (devise or config.currency).upper()
         report = await queries.ledger(principal.actor, currency, start, end)
         return wire.LedgerView(devise=currency, encaisse=wire.money(report.collected, currency),
