@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import tomllib
+import typing
 from pathlib import Path
 
 from sqlalchemy import Table
@@ -64,3 +67,27 @@ def test_each_face_mounts_the_controllers_its_contexts_declare() -> None:
         declared = {handler.path for handler in routes(face)}  # type: ignore[union-attr]
         assert declared and all(any(path.startswith(prefix) for path in paths) for prefix in declared)
     assert {handler.__name__ for handler in webhooks()} == {"StripeWebhook", "PaymentReturnPages"}  # type: ignore[union-attr]
+
+
+def _entry_use_cases() -> set[type]:
+    """The use cases the faces and the worker call: what controllers resolve from the container, jobs, crons."""
+    found: set[type] = set(jobs().values()) | {cron.use_case for cron in crons()}
+    handlers = [h for face in ("spotvibe", "mairie", "eebc") for h in routes(face)] + webhooks()
+    for handler in handlers:
+        for _, member in inspect.getmembers(handler):
+            function = getattr(member, "fn", None)
+            if function is None:
+                continue
+            for hint in typing.get_type_hints(function, include_extras=True).values():
+                found |= {arg for arg in typing.get_args(hint) if inspect.isclass(arg)
+                          and arg.__module__.startswith("application.") and not dataclasses.is_dataclass(arg)
+                          and not getattr(arg, "_is_protocol", False)}
+    return found
+
+
+def test_a_use_case_never_calls_another_use_case_only_shared_services() -> None:
+    use_cases = _entry_use_cases()
+    assert {"InitiatePayment", "LogIn", "DecideRefund", "ExecuteRefund"} <= {u.__name__ for u in use_cases}
+    for use_case in use_cases:
+        needs = set(typing.get_type_hints(use_case.__init__).values())
+        assert not needs & use_cases, f"{use_case.__name__} calls {needs & use_cases}: share a service instead"
