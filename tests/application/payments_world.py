@@ -101,7 +101,8 @@ class PaymentWorld:
                                            self.settlement, self.finish, self.uow, self.clock, self.config)
         self.request_refund = RequestRefund(self.payments, self.refunds, self.uow, self.clock, self.config)
         self.decide_refund = DecideRefund(self.refunds, self.outbox, self.uow, self.clock)
-        self.execute_refund = ExecuteRefund(self.refunds, self.payments, self.attempts, self.gateways, self.finish)
+        self.execute_refund = ExecuteRefund(self.refunds, self.payments, self.attempts, self.gateways, self.finish,
+                                            self.uow)
         self.complete_refund = CompleteRefund(self.refunds, self.payments, self.finish, self.uow)
         self.dispatch = DispatchPaymentOutcome(self.purposes, self.payments, self.settlement)
         self.queries = PaymentQueries(self.payments, self.refunds, self.attempts, self.commissions, self.statistics,

@@ -19,7 +19,7 @@ from dishka import Provider
 from saq import Queue, Worker
 from saq.job import Status
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from adapters.payments.fakes.server import Delivery
 from adapters.payments.http import sign_timestamped
@@ -44,15 +44,16 @@ from application.payments.refunds import (
     refund_reference,
 )
 from application.payments.settlement import Settlement
-from application.payments.topics import PAYMENT_SETTLED
-from application.shared.ports import Clock, UnitOfWork
+from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED
+from application.shared.ports import Clock, JobJournal, UnitOfWork
 from domain.payments.model import PaymentMethod, PaymentStatus
 from domain.shared.actor import Actor
 from domain.shared.money import Money
 from domain.shared.realm import Realm
 from entrypoints.runtime import Runtime
 from entrypoints.worker import build_worker, start_worker, stop_worker
-from entrypoints.worker.tasks import DONE, SKIPPED
+from entrypoints.worker.dishka_saq import REQUEST_CONTAINER_KEY
+from entrypoints.worker.tasks import DONE, SKIPPED, run_once
 from tests.http.conftest import Api
 from tests.http.spotvibe.helpers import account, bearer
 from tests.payments_support import FakeProviders, TicketsForSale, job_handler, payments_override, replay
@@ -542,3 +543,66 @@ async def test_a_stale_or_forged_fedapay_event_is_refused_and_logged(
 
     assert (await replay(api.client, genuine)).json()["outcome"] == "applied"
     assert_settled_once(await stored(api, answer["payment_uuid"]))
+
+
+async def test_the_refund_job_holds_no_connection_while_the_operator_answers(
+        api: Api, fakes: FakeProviders, saq_queue: Queue, database_url: str, queue_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = await payer(api)
+    uuid = await settled_mtn_payment(api, headers)
+    requested = await api.client.post("/api/payments/refunds/", headers=headers,
+                                      json={"payment_uuid": uuid, "raison": "ANNULATION_EVENT"})
+    refund_id = requested.json()["id"]
+    async with api.container() as request:
+        await (await request.get(DecideRefund))(DecideRefundCommand(ADMIN, refund_id=refund_id, approve=True))
+    engine = await api.container.get(AsyncEngine)
+    mtn = (await api.container.get(Gateways)).get(PaymentMethod.MTN)
+    assert mtn is not None
+    operator, held_while_asking = mtn.refund, []
+
+    async def watched_refund(order: Any) -> Any:
+        held_while_asking.append(engine.pool.checkedout())
+        return await operator(order)
+
+    monkeypatch.setattr(mtn, "refund", watched_refund)
+    runtime = Runtime(settings=api.settings, database_url=database_url, queue_url=queue_url)
+    worker: Worker[Any] = build_worker(runtime, api.container, relay_interval=None, schedule_crons=False)
+    task = await start_worker(worker)
+    try:
+        key = f"{EXECUTE_REFUND}:{refund_id}"
+        await saq_queue.enqueue(EXECUTE_REFUND, key=key, payload={"refund_id": refund_id})
+        await eventually(lambda: job_result(saq_queue, key), within=10)
+        assert await job_result(saq_queue, key) == DONE
+    finally:
+        await stop_worker(worker)
+        await asyncio.gather(task, return_exceptions=True)
+    assert held_while_asking == [0]
+    assert [(r["status"], r["provider_reference"]) for r in (await stored(api, uuid)).refunds] == [
+        ("EN_COURS", str(refund_reference(refund_id)))]
+
+
+async def test_a_refund_job_that_dies_after_the_operator_call_is_not_recorded_done(
+        api: Api, fakes: FakeProviders, monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = await payer(api)
+    uuid = await settled_mtn_payment(api, headers)
+    requested = await api.client.post("/api/payments/refunds/", headers=headers,
+                                      json={"payment_uuid": uuid, "raison": "ANNULATION_EVENT"})
+    refund_id = requested.json()["id"]
+    async with api.container() as request:
+        await (await request.get(DecideRefund))(DecideRefundCommand(ADMIN, refund_id=refund_id, approve=True))
+    mtn = (await api.container.get(Gateways)).get(PaymentMethod.MTN)
+    assert mtn is not None
+    operator = mtn.refund
+
+    async def answered_then_killed(order: Any) -> Any:
+        await operator(order)
+        raise WorkerKilled
+
+    monkeypatch.setattr(mtn, "refund", answered_then_killed)
+    key = f"{EXECUTE_REFUND}:{refund_id}"
+    job = type("Job", (), {"key": key, "function": EXECUTE_REFUND})()
+    with pytest.raises(WorkerKilled):
+        async with api.container() as request:
+            await run_once({"job": job, REQUEST_CONTAINER_KEY: request}, ExecuteRefund, {"refund_id": refund_id})
+    async with api.container() as request:
+        assert not await (await request.get(JobJournal)).is_done(key), "a retry must run it again"

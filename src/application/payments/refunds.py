@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
 
 from application.payments.config import PaymentsConfig
@@ -148,17 +149,21 @@ class FinishRefund:
 
 
 class ExecuteRefund:
-    """The job run once a refund is approved: asks the operator to pay it back. Nothing is locked while the
-    operator answers; the refund is locked afterwards, and its answer applied only if the refund still waits for
-    it. (The job's transaction is the worker's, committed once at the end: see `run_once`.)"""
+    """The job run once a refund is approved: asks the operator to pay it back. Nothing is held while the
+    operator answers (the reads' transaction is ended first); the refund is locked afterwards, and the answer
+    applied only if the refund still waits for it. Running twice is harmless (the operator knows the refund by its
+    stable reference, the second answer finds it applied), so the worker records the job done at its end."""
+
+    runs_safely_twice: ClassVar[bool] = True
 
     def __init__(self, refunds: RefundRepository, payments: PaymentRepository, attempts: AttemptRepository,
-                 gateways: Gateways, finish: FinishRefund) -> None:
+                 gateways: Gateways, finish: FinishRefund, uow: UnitOfWork) -> None:
         self._refunds = refunds
         self._payments = payments
         self._attempts = attempts
         self._gateways = gateways
         self._finish = finish
+        self._uow = uow
 
     async def __call__(self, payload: dict[str, int]) -> None:
         refund = await self._refunds.get(int(payload["refund_id"]))
@@ -174,8 +179,10 @@ class ExecuteRefund:
                             charge=lookup_for(payment, attempt), amount=refund.amount,
                             transaction_id=payment.provider_transaction_id, payer_phone=payment.phone,
                             note=f"Remboursement {payment.internal_reference}")
+        gateway = gateway_for(self._gateways, payment)
+        await self._uow.commit()  # ends the reads' transaction: no connection held while the operator answers
         try:
-            outcome = await gateway_for(self._gateways, payment).refund(order)
+            outcome = await gateway.refund(order)
         except RefundNotSupported:
             return await self._keep_approved(refund_id, MANUAL)
         except GatewayRejected as error:

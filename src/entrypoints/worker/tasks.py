@@ -42,18 +42,36 @@ async def run_once(ctx: Context, use_case: type[JobUseCase], payload: dict[str, 
     outside side effect (an email sent) and the commit: a crash or failure between the two re-runs the
     job on retry. Delivery is therefore at least once, never again after the key is recorded.
     A use case that commits its own unit of work commits the key with its writes; it must commit once,
-    at its end, or a failure after that commit would leave the job recorded but unfinished.
+    at its end, or a failure after that commit would leave the job recorded but unfinished. A use case marked
+    `runs_safely_twice` is instead recorded at its end (see `_run_then_record`), and may commit before slow calls.
     """
     job = ctx["job"]
     request = request_container(ctx)
     journal = await request.get(JobJournal)
     clock = await request.get(Clock)
+    uow = await request.get(UnitOfWork)
+    if getattr(use_case, "runs_safely_twice", False):
+        return await _run_then_record(job, journal, clock, uow, await request.get(use_case), payload)
     if not await journal.claim(job.key, job.function, clock.now()):
         log.info("job %s (%s) already done: skipped", job.key, job.function)
         return SKIPPED
     handler = await request.get(use_case)
     await handler(payload)
-    uow = await request.get(UnitOfWork)
+    await uow.commit()
+    return DONE
+
+
+async def _run_then_record(job: Any, journal: JobJournal, clock: Clock, uow: UnitOfWork, handler: JobUseCase,
+                           payload: dict[str, Any]) -> str:
+    """For a job that may run twice and calls the outside: the key is claimed at its end, so the job may end its
+    own transactions before a slow call (a second delivery meanwhile also runs, harmlessly)."""
+    if await journal.is_done(job.key):
+        log.info("job %s (%s) already done: skipped", job.key, job.function)
+        return SKIPPED
+    await handler(payload)
+    if not await journal.claim(job.key, job.function, clock.now()):
+        await uow.rollback()
+        return SKIPPED
     await uow.commit()
     return DONE
 
