@@ -545,16 +545,22 @@ async def test_a_stale_or_forged_fedapay_event_is_refused_and_logged(
     assert_settled_once(await stored(api, answer["payment_uuid"]))
 
 
-async def test_the_refund_job_holds_no_connection_while_the_operator_answers(
-        api: Api, fakes: FakeProviders, saq_queue: Queue, database_url: str, queue_url: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+async def approved_mtn_refund(api: Api) -> tuple[str, int]:
+    """A settled MTN payment and its refund, approved: (payment uuid, refund id)."""
     headers = await payer(api)
     uuid = await settled_mtn_payment(api, headers)
     requested = await api.client.post("/api/payments/refunds/", headers=headers,
                                       json={"payment_uuid": uuid, "raison": "ANNULATION_EVENT"})
-    refund_id = requested.json()["id"]
+    refund_id = int(requested.json()["id"])
     async with api.container() as request:
         await (await request.get(DecideRefund))(DecideRefundCommand(ADMIN, refund_id=refund_id, approve=True))
+    return uuid, refund_id
+
+
+async def test_the_refund_job_holds_no_connection_while_the_operator_answers(
+        api: Api, fakes: FakeProviders, saq_queue: Queue, database_url: str, queue_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    uuid, refund_id = await approved_mtn_refund(api)
     engine = await api.container.get(AsyncEngine)
     mtn = (await api.container.get(Gateways)).get(PaymentMethod.MTN)
     assert mtn is not None
@@ -583,13 +589,7 @@ async def test_the_refund_job_holds_no_connection_while_the_operator_answers(
 
 async def test_a_refund_job_that_dies_after_the_operator_call_is_not_recorded_done(
         api: Api, fakes: FakeProviders, monkeypatch: pytest.MonkeyPatch) -> None:
-    headers = await payer(api)
-    uuid = await settled_mtn_payment(api, headers)
-    requested = await api.client.post("/api/payments/refunds/", headers=headers,
-                                      json={"payment_uuid": uuid, "raison": "ANNULATION_EVENT"})
-    refund_id = requested.json()["id"]
-    async with api.container() as request:
-        await (await request.get(DecideRefund))(DecideRefundCommand(ADMIN, refund_id=refund_id, approve=True))
+    _, refund_id = await approved_mtn_refund(api)
     mtn = (await api.container.get(Gateways)).get(PaymentMethod.MTN)
     assert mtn is not None
     operator = mtn.refund
