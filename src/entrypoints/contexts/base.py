@@ -1,6 +1,7 @@
 """What a bounded context brings to the process, declared in one place per context.
 
-A context is assembled from this declaration alone: its dishka providers join the container, its tables join
+A context is assembled from this declaration alone: its dishka providers join the container (its memory
+providers replace its persistence and outside services in the memory container), its tables join
 Alembic's metadata and its entities are mapped, its job use cases become worker tasks named after their
 outbox topic, its crons are scheduled, its controllers are mounted on the faces it serves, and its
 purpose owners (what it sells) are offered to payments.
@@ -32,6 +33,8 @@ class Cron:
 class BoundedContext:
     name: str
     providers: Sequence[Callable[[], Provider]] = ()
+    # Override, in entrypoints.di.container.memory_container, what `providers` wires to SQL or the outside.
+    memory_providers: Sequence[Callable[[], Provider]] = ()
     map_entities: Callable[[registry], None] | None = None
     # Outbox topic -> the job use case (called with the message's payload). The topic names the task.
     jobs: Mapping[str, type[Any]] = field(default_factory=dict)
