@@ -32,6 +32,7 @@ from entrypoints.worker import build_worker, start_worker, stop_worker
 from entrypoints.worker.relay import relay_once
 from entrypoints.worker.tasks import DONE, SKIPPED
 from tests.conftest import truncate_all
+from tests.queue_support import finished_a_second_ago
 
 PASSWORD = "Tr0ub4dor&3-horse"
 NOW = "2026-05-01T10:00:00+00:00"
@@ -206,7 +207,7 @@ async def test_a_key_delivered_twice_is_sent_once(mailbox: Harness, database_url
         await eventually(lambda: job_status_is(mailbox.queue, "mail:1", Status.COMPLETE))
         # Once the job is complete SAQ accepts the key again (a relay that crashed before marking the
         # message dispatched re-sends it): the journal of completed jobs skips it.
-        await asyncio.sleep(1.05)  # SAQ re-enqueues a finished key only with a later `scheduled` second
+        await finished_a_second_ago(mailbox.queue, "mail:1")
         again = await mailbox.queue.enqueue(SEND_EMAIL, key="mail:1",
                                             payload={"to": "ada@example.com", "subject": "Hello", "text": "Hi"})
         assert again is not None
@@ -255,8 +256,15 @@ async def test_a_second_claim_of_a_key_waits_for_the_first_and_then_skips(databa
     async with sessions() as first, sessions() as second:
         assert await SqlJobJournal(first).claim("job:1", SEND_EMAIL, at)
         waiting = asyncio.create_task(SqlJobJournal(second).claim("job:1", SEND_EMAIL, at))
-        await asyncio.sleep(0.2)
-        assert not waiting.done()  # blocked on the first job's uncommitted row
+
+        async def blocked_on_a_lock() -> bool:
+            async with engine.connect() as watcher:
+                return bool(await watcher.scalar(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()")))
+
+        await eventually(blocked_on_a_lock, within=5)  # on the first job's uncommitted row
+        assert not waiting.done()
         await first.commit()
         assert await waiting is False
         assert await SqlJobJournal(second).is_done("job:1")

@@ -1,4 +1,5 @@
-"""The payment use cases wired on memory adapters, a memory gateway per method, and a test purpose."""
+"""The payment use cases as the service wires them (the real container), on memory adapters, a memory gateway
+per method, and a test purpose."""
 
 from __future__ import annotations
 
@@ -7,49 +8,23 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from adapters.auth.phones import PhonenumbersNormalizer
+from dishka import Provider, Scope
+
 from adapters.memory import payments as repos
 from adapters.memory.payment_gateway import MemoryGateway
-from adapters.memory.store import (
-    FrozenClock,
-    InlineJobQueue,
-    MemoryOutbox,
-    MemoryOutboxStore,
-    MemoryStore,
-    MemoryUnitOfWork,
-)
+from adapters.memory.store import FrozenClock, MemoryOutbox, MemoryStore
 from adapters.payments.registry import GatewayRegistry
-from application.payments.announcements import ANNOUNCEMENTS
-from application.payments.callbacks import HandleCallback
-from application.payments.charges import (
-    CancelPayment,
-    InitiatePayment,
-    InitiatePaymentCommand,
-    RefreshFromProvider,
-    RetryPayment,
-    SubmitAttempt,
-    VerifyPayment,
-)
+from application.payments import callbacks, charges, queries, reconcile, refunds
+from application.payments.charges import InitiatePaymentCommand
 from application.payments.config import PaymentsConfig
-from application.payments.outcomes import DispatchPaymentOutcome
-from application.payments.ports import InboundCallback
+from application.payments.ports import Gateways, InboundCallback, PaymentPurposes
 from application.payments.purposes import PurposeRegistry
-from application.payments.queries import PaymentQueries
-from application.payments.reconcile import ReconcilePayments
-from application.payments.refunds import (
-    CompleteRefund,
-    DecideRefund,
-    ExecuteRefund,
-    FinishRefund,
-    RequestRefund,
-)
-from application.payments.settlement import Settlement
-from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED
-from application.shared.events import EventTranslation
 from application.shared.outbox import RelayOutbox
 from domain.payments.model import Payment, PaymentMethod, PaymentType
 from domain.shared.actor import Actor
 from domain.shared.realm import Realm
+from entrypoints.di.container import memory_container
+from tests.application.scoped import InScope
 from tests.payments_support import TicketsForSale
 
 PAYER = Actor(7, Realm.SPOTVIBE)
@@ -64,17 +39,6 @@ class PaymentWorld:
         callback_urls={method: f"https://agora.test/hooks/{method.value.lower()}/" for method in PaymentMethod}))
 
     def __post_init__(self) -> None:
-        self.store = MemoryStore()
-        self.clock = FrozenClock()
-        self.uow = MemoryUnitOfWork(self.store, EventTranslation(ANNOUNCEMENTS))
-        self.outbox = MemoryOutbox(self.store)
-        self.payments = repos.MemoryPaymentRepository(self.store)
-        self.attempts = repos.MemoryAttemptRepository(self.store)
-        self.refunds = repos.MemoryRefundRepository(self.store)
-        self.commissions = repos.MemoryCommissionRepository(self.store)
-        self.ledger = repos.MemoryLedger(self.store)
-        self.processed = repos.MemoryProcessedCallbacks(self.store)
-        self.statistics = repos.MemoryPaymentStatistics(self.store)
         self.mtn = MemoryGateway(PaymentMethod.MTN)
         self.orange = MemoryGateway(PaymentMethod.ORANGE, refunds_supported=False)
         self.card = MemoryGateway(PaymentMethod.CARD, signed=True)
@@ -82,33 +46,39 @@ class PaymentWorld:
         self.gateways = GatewayRegistry([self.mtn, self.orange, self.card, self.moov])
         self.tickets = TicketsForSale()
         self.purposes = PurposeRegistry([self.tickets])
-        self.settlement = Settlement(self.payments, self.refunds, self.commissions, self.ledger,
-                                     self.clock)
-        self.submit = SubmitAttempt(self.payments, self.attempts, self.gateways, self.settlement, self.uow,
-                                    self.clock, self.config)
-        self.refresh = RefreshFromProvider(self.payments, self.attempts, self.gateways, self.settlement,
-                                           self.uow)
-        self.initiate = InitiatePayment(self.payments, self.purposes, self.gateways, PhonenumbersNormalizer(),
-                                        self.submit, self.clock, self.config)
-        self.verify = VerifyPayment(self.payments, self.refresh, self.uow)
-        self.cancel = CancelPayment(self.payments, self.refresh, self.settlement, self.uow, self.clock)
-        self.retry = RetryPayment(self.payments, self.purposes, self.refresh, self.submit, self.uow)
-        self.callback = HandleCallback(self.gateways, self.payments, self.attempts, self.processed, self.settlement,
-                                       self.uow)
-        self.finish = FinishRefund(self.payments, self.commissions, self.ledger, self.refunds, self.settlement,
-                                   self.clock)
-        self.reconcile = ReconcilePayments(self.payments, self.attempts, self.refunds, self.gateways,
-                                           self.settlement, self.finish, self.uow, self.clock, self.config)
-        self.request_refund = RequestRefund(self.payments, self.refunds, self.uow, self.clock, self.config)
-        self.decide_refund = DecideRefund(self.refunds, self.outbox, self.uow, self.clock)
-        self.execute_refund = ExecuteRefund(self.refunds, self.payments, self.attempts, self.gateways, self.finish,
-                                            self.uow)
-        self.complete_refund = CompleteRefund(self.refunds, self.payments, self.finish, self.uow)
-        self.dispatch = DispatchPaymentOutcome(self.purposes, self.payments, self.settlement)
-        self.queries = PaymentQueries(self.payments, self.refunds, self.attempts, self.commissions, self.statistics,
-                                      self.ledger, self.gateways)
-        self.jobs = InlineJobQueue({PAYMENT_SETTLED: self.dispatch, EXECUTE_REFUND: self.execute_refund})
-        self.relay = RelayOutbox(MemoryOutboxStore(self.store), self.jobs, self.uow, self.clock)
+        given = Provider(scope=Scope.APP)
+        given.provide(lambda: self.config, provides=PaymentsConfig)
+        given.provide(lambda: self.gateways, provides=Gateways)
+        given.provide(lambda: self.purposes, provides=PaymentPurposes)
+        self.container = memory_container(given)
+        self.store, self.clock = self.container.get_sync(MemoryStore), self.container.get_sync(FrozenClock)
+
+        def use(use_case: type[Any]) -> Any:
+            return InScope(self.container, use_case)
+
+        self.initiate, self.verify = use(charges.InitiatePayment), use(charges.VerifyPayment)
+        self.cancel, self.retry = use(charges.CancelPayment), use(charges.RetryPayment)
+        self.callback, self.reconcile = use(callbacks.HandleCallback), use(reconcile.ReconcilePayments)
+        self.request_refund, self.decide_refund = use(refunds.RequestRefund), use(refunds.DecideRefund)
+        self.complete_refund = use(refunds.CompleteRefund)
+        self.queries = use(queries.PaymentQueries)
+        self.relay = use(RelayOutbox)
+
+    @property
+    def payments(self) -> repos.MemoryPaymentRepository:
+        return repos.MemoryPaymentRepository(self.store)
+
+    @property
+    def refunds(self) -> repos.MemoryRefundRepository:
+        return repos.MemoryRefundRepository(self.store)
+
+    @property
+    def ledger(self) -> repos.MemoryLedger:
+        return repos.MemoryLedger(self.store)
+
+    @property
+    def outbox(self) -> MemoryOutbox:
+        return MemoryOutbox(self.store)
 
     async def run_jobs(self) -> None:
         while await self.relay():

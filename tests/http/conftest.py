@@ -5,19 +5,21 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 import pytest
 from dishka import AsyncContainer, Provider, Scope
 
-from adapters.memory.store import InlineJobQueue
+from adapters.memory.store import FrozenClock, InlineJobQueue
 from adapters.notify.email_console import ConsoleEmailSender
 from adapters.notify.sms_console import ConsoleSmsSender
 from application.shared.email import SEND_EMAIL, SEND_SMS, SendEmail, SendSms
 from application.shared.outbox import RelayOutbox
-from application.shared.ports import EmailSender, JobQueue, SmsSender
+from application.shared.ports import Clock, EmailSender, JobQueue, SmsSender
 from entrypoints.di.container import make_container
 from entrypoints.http.app import create_app
 from entrypoints.runtime import Runtime
@@ -60,6 +62,24 @@ class Api:
         await self.run_jobs()
         matching = [m for m in self.mailbox.sent if m.to == address]
         return matching[-1] if matching else None
+
+
+def totp_code(api: Api, secret: str, *, steps: int = 0) -> str:
+    """The TOTP code of the time step the app's clock is in, or of `steps` steps later (earlier if negative)."""
+    now = api.container.get_sync(Clock).now()
+    return pyotp.TOTP(secret).at(now + timedelta(seconds=30 * steps))
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock the test moves by hand; a module puts it in the app with `frozen(clock)` in its extra_providers."""
+    return FrozenClock()
+
+
+def frozen(clock: FrozenClock) -> Provider:
+    provider = Provider(scope=Scope.APP)
+    provider.provide(lambda: clock, provides=Clock)
+    return provider
 
 
 def make_overrides(mailbox: ConsoleEmailSender, sms: ConsoleSmsSender, jobs: InlineJobQueue) -> Provider:

@@ -109,6 +109,23 @@ class MemoryOutboxStore:
         ]
 
 
+class MemoryJobJournal:
+    """The keys of the jobs that ran to completion, in a table of the store (so a rollback forgets a claim)."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def claim(self, key: str, topic: str, at: datetime) -> bool:
+        done = self._store.table("completed_jobs")
+        if key in done:
+            return False
+        done[key] = (topic, at)
+        return True
+
+    async def is_done(self, key: str) -> bool:
+        return key in self._store.table("completed_jobs")
+
+
 class MemoryThrottle:
     """A sliding window per key, in this process only."""
 

@@ -22,6 +22,10 @@ def providers(contexts: Iterable[BoundedContext] = CONTEXTS) -> list[Provider]:
     return [make() for context in contexts for make in context.providers]
 
 
+def memory_providers(contexts: Iterable[BoundedContext] = CONTEXTS) -> list[Provider]:
+    return [make() for context in contexts for make in context.memory_providers]
+
+
 def schema(contexts: Iterable[BoundedContext] = CONTEXTS) -> MetaData:
     """Every context's tables on the shared metadata, its entities mapped (once per process)."""
     for context in contexts:

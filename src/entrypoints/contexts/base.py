@@ -1,9 +1,10 @@
 """What a bounded context brings to the process, declared in one place per context.
 
-A context is assembled from this declaration alone: its dishka providers join the container, its tables join
-Alembic's metadata and its entities are mapped, the events its aggregates record are announced through the
-outbox, its job use cases become worker tasks named after their outbox topic, its crons are scheduled, its
-controllers are mounted on the faces it serves, and its purpose owners (what it sells) are offered to payments.
+A context is assembled from this declaration alone: its dishka providers join the container (its memory
+providers replace its persistence and outside services in the memory container), its tables join Alembic's
+metadata and its entities are mapped, the events its aggregates record are announced through the outbox, its
+job use cases become worker tasks named after their outbox topic, its crons are scheduled, its controllers are
+mounted on the faces it serves, and its purpose owners (what it sells) are offered to payments.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Cron:
 class BoundedContext:
     name: str
     providers: Sequence[Callable[[], Provider]] = ()
+    # Override, in entrypoints.di.container.memory_container, what `providers` wires to SQL or the outside.
+    memory_providers: Sequence[Callable[[], Provider]] = ()
     map_entities: Callable[[registry], None] | None = None
     # Domain event type -> the outbox message that announces it (see application/shared/events.py).
     announcements: Mapping[type, Callable[[Any], OutboxMessage]] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from application.payments.reconcile import ReconcilePayments
 from application.payments.refunds import ExecuteRefund
 from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED, RECONCILE
 from entrypoints.contexts.base import BoundedContext, Cron
+from entrypoints.di.memory.payments import PaymentsMemory
 from entrypoints.di.payments import PaymentsPersistence, PaymentsProvider, PaymentUseCases
 from entrypoints.http.faces.spotvibe.controllers import payments as spotvibe_payments
 from entrypoints.http.webhooks import payments as shared_webhooks
@@ -16,6 +17,7 @@ from entrypoints.http.webhooks import payments as shared_webhooks
 PAYMENTS = BoundedContext(
     name="payments",
     providers=(PaymentsProvider, PaymentsPersistence, PaymentUseCases),
+    memory_providers=(PaymentsMemory,),
     map_entities=map_entities,
     announcements=ANNOUNCEMENTS,
     jobs={PAYMENT_SETTLED: DispatchPaymentOutcome, EXECUTE_REFUND: ExecuteRefund},

@@ -6,11 +6,13 @@ from application.shared.email import SEND_EMAIL, SEND_SMS, SendEmail, SendSms
 from entrypoints.contexts.base import BoundedContext
 from entrypoints.di.core import CoreProvider
 from entrypoints.di.db import DatabaseProvider
+from entrypoints.di.memory.platform import PlatformMemory
 from entrypoints.di.notify import NotifyProvider
 from entrypoints.di.queue import QueueProvider
 
 PLATFORM = BoundedContext(
     name="platform",
     providers=(CoreProvider, DatabaseProvider, NotifyProvider, QueueProvider),
+    memory_providers=(PlatformMemory,),
     jobs={SEND_EMAIL: SendEmail, SEND_SMS: SendSms},
 )

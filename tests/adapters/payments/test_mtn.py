@@ -183,9 +183,10 @@ async def test_the_late_number_is_pending_then_succeeds(gateway: MtnGateway) -> 
 
 
 async def test_the_timeout_number_expires(gateway: MtnGateway) -> None:
-    request = charge(phone=numbers.TIMEOUT_NUMBER)
+    request, late = charge(phone=numbers.TIMEOUT_NUMBER), charge(phone=numbers.LATE_NUMBER)
     await gateway.start_charge(request)
-    await asyncio.sleep(SETTLE + 0.05)
+    await gateway.start_charge(late)
+    assert (await settled(gateway, late)).state is ChargeState.SUCCEEDED  # settle_after has passed
     still = await gateway.fetch_charge(lookup(request))
     assert still is not None and still.state is ChargeState.PENDING
 
@@ -196,12 +197,13 @@ async def test_the_timeout_number_expires(gateway: MtnGateway) -> None:
 
 async def test_the_pending_number_stays_pending_until_settled_by_hand(mtn: FakeMtn, gateway: MtnGateway,
                                                                       catcher: CallbackCatcher) -> None:
-    request = charge(catcher, phone=numbers.PENDING_NUMBER)
+    request, late = charge(catcher, phone=numbers.PENDING_NUMBER), charge(phone=numbers.LATE_NUMBER)
     await gateway.start_charge(request)
-    await asyncio.sleep(SETTLE + 0.1)
+    await gateway.start_charge(late)
+    assert (await settled(gateway, late)).state is ChargeState.SUCCEEDED  # settle_after has passed
     pending = await gateway.fetch_charge(lookup(request))
     assert pending is not None and pending.state is ChargeState.PENDING
-    assert mtn.deliveries == []
+    assert [d for d in mtn.deliveries if d.url.startswith(catcher.url)] == []
 
     assert mtn.settle(str(request.reference), success=False, reason="NOT_ENOUGH_FUNDS") is True
     assert mtn.settle(str(request.reference)) is False  # already final
@@ -324,8 +326,11 @@ async def test_a_refund_goes_through_disbursement(mtn: FakeMtn, gateway: MtnGate
                          "referenceIdToRefund": str(request.reference)}
     assert mtn.count("/disbursement/token/") == 1
     assert await gateway.fetch_refund(outcome.provider_reference) is ChargeState.PENDING
-    await asyncio.sleep(SETTLE + 0.1)
-    assert await gateway.fetch_refund(outcome.provider_reference) is ChargeState.SUCCEEDED
+    deadline = asyncio.get_running_loop().time() + 3
+    while (state := await gateway.fetch_refund(outcome.provider_reference)) is ChargeState.PENDING:
+        assert asyncio.get_running_loop().time() < deadline, "the refund never settled"
+        await asyncio.sleep(0.05)
+    assert state is ChargeState.SUCCEEDED
     assert await gateway.refund(order) == outcome  # a retry of the same refund: 409, taken as sent
 
 

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from dishka import Provider, Scope
+from dishka import Provider
 
 from adapters.memory.store import FrozenClock
-from application.shared.ports import Clock
-from tests.http.conftest import Api
+from tests.http.conftest import Api, frozen
 from tests.http.mairie.helpers import API, PASSWORD, bearer, emailed_code, error, login, mayor, reset_token, user_in_db
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
-
-
-@pytest.fixture
 def extra_providers(clock: FrozenClock) -> list[Provider]:
-    provider = Provider(scope=Scope.APP)
-    provider.provide(lambda: clock, provides=Clock)
-    return [provider]
+    return [frozen(clock)]
 
 
 async def test_access_token_expires_after_an_hour_and_refresh_still_works(api: Api, clock: FrozenClock) -> None:

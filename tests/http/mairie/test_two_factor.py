@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
-import time
 from typing import Any
 
-import pyotp
+import pytest
+from dishka import Provider
 
+from adapters.memory.store import FrozenClock
 from application.identity.ports import SecretBox
-from tests.http.conftest import Api
+from tests.http.conftest import Api, frozen, totp_code
 from tests.http.mairie.helpers import API, account, bearer, error, login, mayor, spotvibe_token, user_in_db
 
 ENABLE = f"{API}/settings/2fa/enable/"
@@ -17,14 +18,19 @@ CONFIRM = f"{API}/settings/2fa/confirm/"
 LOGIN = f"{API}/auth/login/"
 
 
-def next_step_code(secret: str) -> str:
-    """A code of the next 30-second step: the current one may already be spent (replays are refused)."""
-    return pyotp.TOTP(secret).at(time.time() + 30)
+@pytest.fixture
+def extra_providers(clock: FrozenClock) -> list[Provider]:
+    return [frozen(clock)]
+
+
+def next_step_code(api: Api, secret: str) -> str:
+    """A code of the next 30-second step: the current one is spent by the confirmation (replays are refused)."""
+    return totp_code(api, secret, steps=1)
 
 
 async def enabled(api: Api, tokens: dict[str, Any]) -> dict[str, Any]:
     setup: dict[str, Any] = (await api.client.post(ENABLE, headers=bearer(tokens["access_token"]))).json()
-    confirmed = await api.client.post(CONFIRM, json={"code": pyotp.TOTP(setup["secret"]).now()},
+    confirmed = await api.client.post(CONFIRM, json={"code": totp_code(api, setup["secret"])},
                                       headers=bearer(tokens["access_token"]))
     assert confirmed.status_code == 200, confirmed.text
     return setup
@@ -59,7 +65,7 @@ async def test_confirm_turns_two_factor_on(api: Api) -> None:
     tokens = await mayor(api)
     setup = (await api.client.post(ENABLE, headers=bearer(tokens["access_token"]))).json()
 
-    response = await api.client.post(CONFIRM, json={"code": pyotp.TOTP(setup["secret"]).now()},
+    response = await api.client.post(CONFIRM, json={"code": totp_code(api, setup["secret"])},
                                      headers=bearer(tokens["access_token"]))
 
     assert response.status_code == 200, response.text
@@ -71,7 +77,7 @@ async def test_confirm_turns_two_factor_on(api: Api) -> None:
 async def test_confirm_with_a_wrong_code_changes_nothing(api: Api) -> None:
     tokens = await mayor(api)
     setup = (await api.client.post(ENABLE, headers=bearer(tokens["access_token"]))).json()
-    wrong = "000000" if pyotp.TOTP(setup["secret"]).now() != "000000" else "111111"
+    wrong = "000000" if totp_code(api, setup["secret"]) != "000000" else "111111"
 
     bad = await api.client.post(CONFIRM, json={"code": wrong}, headers=bearer(tokens["access_token"]))
     backup = await api.client.post(CONFIRM, json={"code": setup["backup_codes"][0]},
@@ -133,7 +139,7 @@ async def test_login_with_two_factor_takes_a_second_step(api: Api) -> None:
     assert step["two_factor_required"] is True and step["method"] == "TOTP" and step["expires_in"] == 300
     assert "access_token" not in step and step["challenge_token"]
     second = await api.client.post(LOGIN, json={"challenge_token": step["challenge_token"],
-                                                "otp_code": next_step_code(setup["secret"])})
+                                                "otp_code": next_step_code(api, setup["secret"])})
     assert second.status_code == 200, second.text
     body = second.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
@@ -159,7 +165,7 @@ async def test_a_backup_code_works_once(api: Api) -> None:
 async def test_a_totp_code_is_accepted_once(api: Api) -> None:
     tokens = await mayor(api)
     setup = await enabled(api, tokens)
-    code = next_step_code(setup["secret"])
+    code = next_step_code(api, setup["secret"])
 
     used = await api.client.post(LOGIN, json={"challenge_token": await challenge(api), "otp_code": code})
     replay = await api.client.post(LOGIN, json={"challenge_token": await challenge(api), "otp_code": code})

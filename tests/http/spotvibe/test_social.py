@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
 import pytest
 from dishka import Provider, Scope
 
 from adapters.memory.ports import MemorySocialVerifier
+from adapters.memory.store import FrozenClock
 from application.identity.ports import SocialProfile, SocialTokenVerifier
 from domain.identity.model import SocialProvider
-from tests.http.conftest import Api
+from tests.http.conftest import Api, frozen, totp_code
 from tests.http.spotvibe.helpers import account, bearer, error, user_count, user_in_db
 
 GOOGLE = "/api/auth/google/"
@@ -44,10 +44,10 @@ def verifier() -> MemorySocialVerifier:
 
 
 @pytest.fixture
-def extra_providers(verifier: MemorySocialVerifier) -> list[Provider]:
+def extra_providers(verifier: MemorySocialVerifier, clock: FrozenClock) -> list[Provider]:
     provider = Provider(scope=Scope.APP)
     provider.provide(lambda: verifier, provides=SocialTokenVerifier)
-    return [provider]
+    return [provider, frozen(clock)]
 
 
 async def social(api: Api, path: str, token: str) -> dict[str, Any]:
@@ -136,7 +136,7 @@ async def test_social_login_of_an_account_with_two_factor_asks_for_the_second_st
     first = await social(api, GOOGLE, "google-ama")
     setup = await api.client.post("/api/auth/2fa/setup/", json={"method": "TOTP"}, headers=bearer(first["access"]))
     secret = setup.json()["secret_key"]
-    confirm = await api.client.post("/api/auth/2fa/verify/", json={"code": pyotp.TOTP(secret).now()},
+    confirm = await api.client.post("/api/auth/2fa/verify/", json={"code": totp_code(api, secret)},
                                     headers=bearer(first["access"]))
     assert confirm.status_code == 200, confirm.text
     body = await social(api, GOOGLE, "google-ama")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
-import pyotp
 import pytest
+from dishka import Provider
 
+from adapters.memory.store import FrozenClock
 from application.identity.ports import SecretBox
-from tests.http.conftest import Api
+from tests.http.conftest import Api, frozen, totp_code
 from tests.http.spotvibe.helpers import account, bearer, error, last_code, login, user_in_db
 
 SETUP = "/api/auth/2fa/setup/"
@@ -20,9 +20,9 @@ PROFILE = "/api/users/profile/"
 VERIFIED = "Vérification 2FA réussie."
 
 
-def totp_code(secret: str, *, steps_ago: int = 0) -> str:
-    """The code of the current 30-second step, or of an earlier one (still accepted: one step of drift)."""
-    return pyotp.TOTP(secret).at(time.time() - 30 * steps_ago)
+@pytest.fixture
+def extra_providers(clock: FrozenClock) -> list[Provider]:
+    return [frozen(clock)]
 
 
 async def setup(api: Api, access: str, method: str = "TOTP") -> dict[str, Any]:
@@ -42,7 +42,7 @@ async def with_totp(api: Api) -> tuple[dict[str, str], dict[str, Any]]:
     so the current step is still free for a login."""
     pair = await account(api)
     answer = await setup(api, pair["access"])
-    confirmed = await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"], steps_ago=1)},
+    confirmed = await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"], steps=-1)},
                                       headers=bearer(pair["access"]))
     assert confirmed.status_code == 200, confirmed.text
     return pair, answer
@@ -77,7 +77,7 @@ async def test_totp_end_to_end(api: Api) -> None:
     assert await two_factor_status(api, pair["access"]) is True
     assert (await api.client.get(PROFILE, headers=bearer(pair["access"]))).json()["two_factor_enabled"] is True
     token = await challenge(api)
-    response = await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"]), "challenge": token})
+    response = await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"]), "challenge": token})
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["message"] == VERIFIED and body.keys() == {"message", "access", "refresh"}
@@ -86,7 +86,7 @@ async def test_totp_end_to_end(api: Api) -> None:
 
 async def test_a_totp_code_counts_once(api: Api) -> None:
     _, answer = await with_totp(api)
-    code = totp_code(answer["secret_key"])
+    code = totp_code(api, answer["secret_key"])
     first = await api.client.post(VERIFY, json={"code": code, "challenge": await challenge(api)})
     assert first.status_code == 200, first.text
     error(await api.client.post(VERIFY, json={"code": code, "challenge": await challenge(api)}), 400, "code")
@@ -106,18 +106,18 @@ async def test_second_step_refuses_a_wrong_code_or_challenge(api: Api) -> None:
     pair, answer = await with_totp(api)
     token = await challenge(api)
     error(await api.client.post(VERIFY, json={"code": "000000", "challenge": token}), 400, "code")
-    error(await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"]), "challenge": "forgé"}), 400)
-    error(await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"]),
+    error(await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"]), "challenge": "forgé"}), 400)
+    error(await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"]),
                                               "challenge": pair["access"]}), 400)
     error(await api.client.post(VERIFY, json={"challenge": token}), 400, "code")
-    good = await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"]), "challenge": token})
+    good = await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"]), "challenge": token})
     assert good.status_code == 200, good.text
 
 
 async def test_second_step_needs_no_bearer_and_ignores_a_stale_one(api: Api) -> None:
     pair, answer = await with_totp(api)
     await api.client.post("/api/users/logout/", json={"refresh": pair["refresh"]}, headers=bearer(pair["access"]))
-    response = await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"]),
+    response = await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"]),
                                                    "challenge": await challenge(api)},
                                      headers=bearer(pair["access"]))
     assert response.status_code == 200, response.text
@@ -166,7 +166,7 @@ async def test_another_user_cannot_confirm_your_setup(api: Api) -> None:
     awa = await account(api)
     kofi = await account(api, "kofi", "kofi@example.com")
     answer = await setup(api, awa["access"])
-    error(await api.client.post(VERIFY, json={"code": totp_code(answer["secret_key"])},
+    error(await api.client.post(VERIFY, json={"code": totp_code(api, answer["secret_key"])},
                                 headers=bearer(kofi["access"])), 400)
     assert await two_factor_status(api, awa["access"]) is False
     assert await two_factor_status(api, kofi["access"]) is False
