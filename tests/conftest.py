@@ -53,8 +53,11 @@ def data_dir() -> Iterator[Path]:
         yield Path(folder)
 
 
-RESTART_SEQUENCES = ("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                     "WHERE c.relkind = 'S' AND n.nspname = 'public';")
+# The sequences of identity and serial columns start again, as TRUNCATE ... RESTART IDENTITY does; a sequence
+# of its own (payments_reference_seq) goes on, so that references stay unique for the fake providers, which
+# live longer than a test.
+RESTART_SEQUENCES = ("SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s JOIN pg_depend d "
+                     "ON d.objid = s.seqrelid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i');")
 
 
 @pytest.fixture(scope="session")
