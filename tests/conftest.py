@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,20 +53,39 @@ def data_dir() -> Iterator[Path]:
         yield Path(folder)
 
 
-async def truncate_all(database_url: str) -> None:
-    from sqlalchemy import text
+# The sequences of identity and serial columns start again, as TRUNCATE ... RESTART IDENTITY does; a sequence
+# of its own (payments_reference_seq) goes on, so that references stay unique for the fake providers, which
+# live longer than a test.
+RESTART_SEQUENCES = ("SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s JOIN pg_depend d "
+                     "ON d.objid = s.seqrelid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i');")
 
+
+@pytest.fixture(scope="session")
+async def empty_tables(database_url: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """Deletes every row of every table and restarts the sequences, in one round trip on a kept connection.
+
+    Measured on the embedded PostgreSQL 16 (tables holding a test's few rows): about 2 ms, where TRUNCATE of
+    the same tables took 50 to 130 ms and a database cloned from a migrated template (CREATE DATABASE ...
+    TEMPLATE, then DROP) 300 ms or more: both rewrite files, and this disk is shared."""
     from adapters.sql.database import make_engine
     from entrypoints.contexts.assembly import schema
 
-    engine = make_engine(database_url)
-    names = ", ".join(f'"{table.name}"' for table in schema().sorted_tables)
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine = make_engine(database_url, pool_size=1)
+    children_first = reversed(schema().sorted_tables)
+    deletes = " ".join(f'DELETE FROM "{table.name}";' for table in children_first)  # noqa: S608 (our tables)
+    script = f"BEGIN; {deletes} {RESTART_SEQUENCES} COMMIT;"
+
+    async def empty() -> None:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            await raw.driver_connection.execute(script)  # type: ignore[union-attr]
+
+    yield empty
     await engine.dispose()
 
 
 @pytest.fixture
-async def clean_database(database_url: str) -> AsyncIterator[None]:
+async def clean_database(empty_tables: Callable[[], Awaitable[None]]) -> AsyncIterator[None]:
+    """The test's rows are gone after it (children first, as the foreign keys want), the sequences restarted."""
     yield
-    await truncate_all(database_url)
+    await empty_tables()

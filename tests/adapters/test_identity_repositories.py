@@ -28,7 +28,6 @@ from domain.identity.model import (
     User,
 )
 from domain.shared.errors import Conflict
-from tests.conftest import truncate_all
 
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -45,7 +44,7 @@ class Repos:
 
 
 @pytest.fixture(params=["memory", "sql"])
-async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[Repos]:
+async def repos(request: pytest.FixtureRequest, database_url: str, clean_database: None) -> AsyncIterator[Repos]:
     if request.param == "memory":
         store = MemoryStore()
 
@@ -62,7 +61,6 @@ async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncItera
                     sql.SqlRefreshSessionRepository(session), sql.SqlOneTimeCodeRepository(session),
                     sql.SqlLoginAttemptRepository(session), sql.SqlSocialAccountRepository(session), session.commit)
     await engine.dispose()
-    await truncate_all(database_url)
 
 
 def a_user(realm: Realm = Realm.SPOTVIBE, username: str = "awa", email: str = "awa@example.com") -> User:

@@ -31,7 +31,6 @@ from entrypoints.settings import Settings
 from entrypoints.worker import build_worker, start_worker, stop_worker
 from entrypoints.worker.relay import relay_once
 from entrypoints.worker.tasks import DONE, SKIPPED
-from tests.conftest import truncate_all
 from tests.queue_support import finished_a_second_ago
 
 PASSWORD = "Tr0ub4dor&3-horse"
@@ -104,13 +103,12 @@ def harness_for(sender: Any) -> Callable[..., Any]:
         finally:
             await container.close()
             await clear_queue(database_url)
-            await truncate_all(database_url)
 
     return make
 
 
 @pytest.fixture
-async def mailbox(data_dir: Path, database_url: str, queue_url: str) -> AsyncIterator[Harness]:
+async def mailbox(data_dir: Path, database_url: str, queue_url: str, clean_database: None) -> AsyncIterator[Harness]:
     async with harness_for(ConsoleEmailSender())(data_dir, database_url, queue_url) as harness:
         yield harness
 
@@ -222,7 +220,7 @@ async def test_a_key_delivered_twice_is_sent_once(mailbox: Harness, database_url
 
 
 async def test_a_failing_sender_is_retried_until_it_succeeds(data_dir: Path, database_url: str,
-                                                             queue_url: str) -> None:
+                                                             queue_url: str, clean_database: None) -> None:
     sender = FlakySender(failures=2)
     async with harness_for(sender)(data_dir, database_url, queue_url) as harness:
         await harness.enqueue("mail:flaky")
@@ -236,7 +234,7 @@ async def test_a_failing_sender_is_retried_until_it_succeeds(data_dir: Path, dat
 
 
 async def test_a_job_that_keeps_failing_is_not_recorded_as_done(data_dir: Path, database_url: str,
-                                                                queue_url: str) -> None:
+                                                                queue_url: str, clean_database: None) -> None:
     sender = FlakySender(failures=100)
     async with harness_for(sender)(data_dir, database_url, queue_url) as harness:
         await harness.enqueue("mail:down")

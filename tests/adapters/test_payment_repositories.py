@@ -46,7 +46,6 @@ from domain.payments.model import (
 )
 from domain.payments.policies import ledger_report, refund_entries, settlement_entries
 from domain.shared.errors import Conflict
-from tests.conftest import truncate_all
 
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -77,7 +76,7 @@ async def _users(users: Any) -> tuple[int, int]:
 
 
 @pytest.fixture(params=["memory", "sql"])
-async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncIterator[Repos]:
+async def repos(request: pytest.FixtureRequest, database_url: str, clean_database: None) -> AsyncIterator[Repos]:
     if request.param == "memory":
         store = MemoryStore()
 
@@ -111,7 +110,6 @@ async def repos(request: pytest.FixtureRequest, database_url: str) -> AsyncItera
                     sql.SqlCommissionRepository(session), sql.SqlLedger(session),
                     sql.SqlProcessedCallbacks(session), uow.commit, reload, payer, other, announced_in_sql)
     await engine.dispose()
-    await truncate_all(database_url)
 
 
 def a_payment(payer_id: int, n: int = 1, *, status: PaymentStatus = PaymentStatus.PENDING,
