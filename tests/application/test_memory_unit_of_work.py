@@ -9,6 +9,7 @@ from application.shared.ports import OutboxMessage
 async def test_rollback_puts_back_rows_and_outbox_as_the_last_commit_left_them() -> None:
     store = MemoryStore()
     uow, outbox = MemoryUnitOfWork(store), MemoryOutbox(store)
+    things = store.table("things")  # as a repository keeps it
     store.table("things")[1] = "kept"
     outbox.add(OutboxMessage(topic="t", payload={}, key="k1"))
     await uow.commit()
@@ -18,7 +19,7 @@ async def test_rollback_puts_back_rows_and_outbox_as_the_last_commit_left_them()
     outbox.add(OutboxMessage(topic="t", payload={}, key="k2"))
     await uow.rollback()
 
-    assert store.table("things") == {1: "kept"}
+    assert store.table("things") == {1: "kept"} and things == {1: "kept"}
     assert [m.key for m in outbox.messages()] == ["k1"]
 
 

@@ -78,8 +78,9 @@ class MemoryUnitOfWork:
         self.rollbacks += 1
         self.store.events.clear()
         rows, outbox = copy.deepcopy(self._committed)
-        self.store.rows.clear()
-        self.store.rows.update(rows)
+        for name in list(self.store.rows):  # in place: repositories hold on to their table
+            self.store.rows[name].clear()
+            self.store.rows[name].update(rows.get(name, {}))
         self.store.outbox[:] = outbox
 
 
