@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                                                            default="-1")
     revision = db_commands.add_parser("revision", help="write a new migration")
     revision.add_argument("-m", "--message", required=True)
-    revision.add_argument("--autogenerate", action="store_true", help="diff the database against tables.py")
+    revision.add_argument("--autogenerate", action="store_true",
+                          help="diff the database against every context's tables")
     db_commands.add_parser("current", help="show the current revision")
 
     openapi = commands.add_parser("openapi", help="print a face's OpenAPI document (JSON)")
