@@ -5,11 +5,37 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from entrypoints.http.app import openapi_document
+
 PREFIXES = {"spotvibe": "/", "mairie": "/mairie", "eebc": "/eebc"}
+CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "endpoints.tsv"
+
+
+def document(face: str) -> dict[str, Any]:
+    return openapi_document(face, PREFIXES[face])
+
+
+def operations(face: str) -> dict[str, dict[str, Any]]:
+    return {f"{method.upper()} {path}": operation for path, item in document(face)["paths"].items()
+            for method, operation in item.items()}
+
+
+@pytest.mark.parametrize("face", PREFIXES)
+def test_documented_paths_are_spelled_as_in_the_contract(face: str) -> None:
+    if not CONTRACT.exists():
+        pytest.skip(f"no contract at {CONTRACT}")
+    prefix = PREFIXES[face].rstrip("/")
+    contract = {re.sub(r"\{[^}]*\}", "{}", f"{method} {path}") for row in CONTRACT.read_text().splitlines()[1:]
+                for name, method, path in [row.split("\t")] if name == face}
+    documented = {re.sub(r"\{[^}]*\}", "{}", label.replace(f" {prefix}/", " /")) for label in operations(face)}
+    assert all(label.endswith("/") for label in documented)
+    slashless = {label.rstrip("/") for label in contract}
+    assert {label for label in documented if label.rstrip("/") in slashless} <= contract
 
 
 def face_client(face: str) -> httpx.AsyncClient:

@@ -24,7 +24,7 @@ def json_operations() -> list[tuple[str, str]]:
     found = []
     for face, prefix in PREFIXES.items():
         for path, operations in openapi_document(face, prefix)["paths"].items():
-            found += [(method, re.sub(r"\{[^}]+\}", "1", path) + "/")
+            found += [(method, re.sub(r"\{[^}]+\}", "1", path))
                       for method, operation in operations.items() if "requestBody" in operation]
     return found + READ_BY_HANDLER
 

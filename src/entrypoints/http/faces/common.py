@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
+from entrypoints.http.openapi import finish_document
 from entrypoints.http.request_bodies import StrictBodyRequest
 
 Renderer = Callable[[ErrorInfo], Any]
@@ -38,7 +39,7 @@ def error_handler(render: Renderer, policy: FaceErrorPolicy) -> ErrorHandler:
 def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
                policy: FaceErrorPolicy, description: str = "") -> Litestar:
     base = "" if prefix == "/" else prefix
-    return Litestar(
+    app = Litestar(
         route_handlers=[DishkaRouter(path=base or "/", route_handlers=list(handlers)), swagger_ui_files(base)],
         exception_handlers={Exception: error_handler(render, policy)},
         request_class=StrictBodyRequest,
@@ -54,6 +55,8 @@ def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHa
         debug=False,
         logging_config=None,  # the process configures logging (entrypoints/logs.py)
     )
+    finish_document(app)
+    return app
 
 
 def swagger_ui(base: str) -> SwaggerRenderPlugin:
