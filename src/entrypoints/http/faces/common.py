@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from dishka.integrations.litestar import DishkaRouter
 from litestar import Litestar, Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
@@ -17,7 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
-from entrypoints.http.openapi import finish_document
+from entrypoints.http.openapi import BEARER, finish_document
 from entrypoints.http.request_bodies import StrictBodyRequest
 
 Renderer = Callable[[ErrorInfo], Any]
@@ -37,7 +38,8 @@ def error_handler(render: Renderer, policy: FaceErrorPolicy) -> ErrorHandler:
 
 
 def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHandler], render: Renderer,
-               policy: FaceErrorPolicy, description: str = "") -> Litestar:
+               envelope: type[msgspec.Struct], policy: FaceErrorPolicy, description: str = "") -> Litestar:
+    """`envelope` is the shape `render` gives every error: the document shows it on each error status."""
     base = "" if prefix == "/" else prefix
     app = Litestar(
         route_handlers=[DishkaRouter(path=base or "/", route_handlers=list(handlers)), swagger_ui_files(base)],
@@ -47,15 +49,15 @@ def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHa
             title=title, version="1.0.0", description=description, path=f"{base}/schema",
             render_plugins=[swagger_ui(base)],  # at <prefix>/schema and <prefix>/schema/swagger
             components=Components(security_schemes={
-                "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
-            security=[{"BearerToken": []}],
+                BEARER: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+            security=[{BEARER: []}],
         ),
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=8 * 1024 * 1024,
         debug=False,
         logging_config=None,  # the process configures logging (entrypoints/logs.py)
     )
-    finish_document(app)
+    finish_document(app, envelope, policy)
     return app
 
 
