@@ -21,7 +21,7 @@ async def test_the_mairie_face_answers_at_the_root(api: Api) -> None:
         "first_name": "Jean", "last_name": "Dupont", "role": "mayor", "municipality_code": "75001"})
     assert created.status_code == 201, created.text
     document = (await api.client.get("/schema/openapi.json")).json()
-    assert "/api/v1/auth/login" in document["paths"]
+    assert "/api/v1/auth/login/" in document["paths"]
     assert (await api.client.get("/api/users/profile/")).json()["error"]["code"] == "NOT_FOUND"
 
 

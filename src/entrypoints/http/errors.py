@@ -99,26 +99,42 @@ def _names_no_resource(extra: Any) -> bool:
     return isinstance(extra, list) and any(isinstance(item, dict) and item.get("source") == "path" for item in extra)
 
 
+# The status of each kind of domain error; the first kind an error is an instance of decides.
+DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
+    (TooManyRequests, 429), (Unavailable, 503), (Unauthenticated, 401), (Forbidden, 403), (NotFound, 404))
+
+
+def domain_status(kind: type[DomainError], policy: FaceErrorPolicy, *, field_errors: bool = False) -> int:
+    for base, status in DOMAIN_STATUSES:
+        if issubclass(kind, base):
+            return status
+    if issubclass(kind, Conflict):
+        return policy.conflict_status
+    if issubclass(kind, InvalidInput) and field_errors:
+        return policy.validation_status
+    return 400
+
+
+def statuses_of(kind: type[DomainError], policy: FaceErrorPolicy) -> set[int]:
+    """Every status an error of this kind may get on a face (invalid input: with or without field details)."""
+    return {domain_status(kind, policy), domain_status(kind, policy, field_errors=True)}
+
+
 def _domain(exc: DomainError, policy: FaceErrorPolicy) -> ErrorInfo:
+    status = domain_status(type(exc), policy, field_errors=bool(exc.details))
     if isinstance(exc, AccountLocked):
-        return ErrorInfo(401, "ACCOUNT_LOCKED", exc.message, exc.details,
+        return ErrorInfo(status, "ACCOUNT_LOCKED", exc.message, exc.details,
                          {"locked": True, "remaining_minutes": exc.remaining_minutes})
     if isinstance(exc, TooManyRequests):
-        return ErrorInfo(429, "RATE_LIMITED", exc.message, headers={"Retry-After": str(exc.retry_after)},
+        return ErrorInfo(status, "RATE_LIMITED", exc.message, headers={"Retry-After": str(exc.retry_after)},
                          extra={"retry_after": exc.retry_after})
     if isinstance(exc, Unavailable):
-        return ErrorInfo(503, "SERVICE_UNAVAILABLE", exc.message, exc.details, headers={"Retry-After": "30"})
-    if isinstance(exc, Unauthenticated):
-        return ErrorInfo(401, "UNAUTHORIZED", exc.message, exc.details)
-    if isinstance(exc, Forbidden):
-        return ErrorInfo(403, "FORBIDDEN", exc.message, exc.details)
-    if isinstance(exc, NotFound):
-        return ErrorInfo(404, "NOT_FOUND", exc.message, exc.details)
+        return ErrorInfo(status, "SERVICE_UNAVAILABLE", exc.message, exc.details, headers={"Retry-After": "30"})
     if isinstance(exc, Conflict):
-        return ErrorInfo(policy.conflict_status, "CONFLICT", exc.message, exc.details)
+        return ErrorInfo(status, "CONFLICT", exc.message, exc.details)
     if isinstance(exc, InvalidInput) and exc.details:
-        return ErrorInfo(policy.validation_status, "VALIDATION_ERROR", exc.message, exc.details)
-    return ErrorInfo(400, "BAD_REQUEST", exc.message, exc.details)
+        return ErrorInfo(status, "VALIDATION_ERROR", exc.message, exc.details)
+    return ErrorInfo(status, CODES[status], exc.message, exc.details)
 
 
 MISSING_BODY = "Corps de requête JSON requis"

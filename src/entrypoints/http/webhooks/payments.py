@@ -12,7 +12,9 @@ from litestar.status_codes import HTTP_200_OK
 from application.payments.callbacks import HandleCallback
 from application.shared.ports import Clock
 from domain.payments.model import PaymentMethod
+from domain.shared.errors import InvalidInput, Unavailable
 from entrypoints.http.inbound import inbound
+from entrypoints.http.openapi import may_raise
 
 
 class WebhookAck(msgspec.Struct):
@@ -27,7 +29,7 @@ class StripeWebhook(Controller):
     path = STRIPE_WEBHOOK.rstrip("/")
     tags = ("webhooks",)
 
-    @post("/", status_code=HTTP_200_OK, security=[])
+    @post("/", status_code=HTTP_200_OK, security=[], opt=may_raise(InvalidInput, Unavailable))
     async def stripe(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
                      clock: FromDishka[Clock]) -> WebhookAck:
         """Verified on the raw body with Stripe-Signature; de-duplicated on the event id."""

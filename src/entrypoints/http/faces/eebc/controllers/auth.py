@@ -38,8 +38,10 @@ from application.identity.services import (
     SecondStepCommand,
 )
 from domain.identity.model import Realm
+from domain.shared.errors import TooManyRequests, Unauthenticated
 from entrypoints.http.auth import client_ip, principal_dependency, user_agent
 from entrypoints.http.faces.eebc import schemas
+from entrypoints.http.openapi import may_raise
 
 REALM = Realm.EEBC
 
@@ -48,7 +50,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ("auth",)
 
-    @post("/login/", status_code=HTTP_200_OK, security=[])
+    @post("/login/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated, TooManyRequests))
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -72,7 +74,7 @@ class AuthController(Controller):
         )
         return schemas.login_answer(result)
 
-    @post("/refresh/", status_code=HTTP_200_OK, security=[])
+    @post("/refresh/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated))
     async def refresh(
         self, data: JSONBody[schemas.RefreshBody], use_case: FromDishka[RefreshTokens]
     ) -> schemas.TokenPair:

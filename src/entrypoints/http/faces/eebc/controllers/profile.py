@@ -19,8 +19,10 @@ from litestar.di import NamedDependency
 
 from application.identity.services import Principal, ProfileChanges, UpdateProfile
 from domain.identity.model import Realm
+from domain.shared.errors import Conflict
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.eebc import schemas
+from entrypoints.http.openapi import may_raise, reads_body
 from entrypoints.http.uploads import convert, read_body_and_files
 
 REALM = Realm.EEBC
@@ -34,7 +36,8 @@ class ProfileController(Controller):
     async def show(self, principal: NamedDependency[Principal]) -> schemas.ProfileOk:
         return schemas.profile(principal.user)
 
-    @put("/", dependencies={"principal": principal_dependency(REALM)})
+    @put("/", dependencies={"principal": principal_dependency(REALM)},
+         opt=reads_body(schemas.ProfileBody, files=("photo",)) | may_raise(Conflict))
     async def update(
         self,
         request: Request[Any, Any, Any],

@@ -45,8 +45,10 @@ from application.identity.services import (
     UpdateProfile,
 )
 from domain.identity.model import Realm
+from domain.shared.errors import Conflict, Forbidden, TooManyRequests, Unauthenticated
 from entrypoints.http.auth import client_ip, optional_principal_dependency, principal_dependency, user_agent
 from entrypoints.http.faces.mairie import schemas
+from entrypoints.http.openapi import OPTIONAL_BEARER, may_raise, reads_body
 from entrypoints.http.uploads import convert, read_body_and_files
 from entrypoints.http.wire import wire_names
 
@@ -61,8 +63,9 @@ class AuthController(Controller):
     @post(
         "/register/",
         status_code=HTTP_201_CREATED,
-        security=[],
+        security=OPTIONAL_BEARER,
         dependencies={"principal": optional_principal_dependency(REALM)},
+        opt=may_raise(Conflict, Forbidden),  # the email is taken; staff need the mayor's or an admin's token
     )
     async def register(
         self,
@@ -89,7 +92,7 @@ class AuthController(Controller):
         )
         return schemas.registered(user)
 
-    @post("/login/", status_code=HTTP_200_OK, security=[])
+    @post("/login/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated, TooManyRequests))
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -127,13 +130,13 @@ class AuthController(Controller):
             return schemas.two_factor_required(result)
         return schemas.login_response(result, await queries.municipality(result.user.municipality_id))
 
-    @post("/token/refresh/", status_code=HTTP_200_OK, security=[])
+    @post("/token/refresh/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated))
     async def refresh(
         self, data: JSONBody[schemas.RefreshBody], use_case: FromDishka[RefreshTokens]
     ) -> schemas.RefreshResponse:
         return schemas.refreshed(await use_case(REALM, data.refresh_token))
 
-    @post("/logout/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED)
+    @post("/logout/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED, opt=reads_body(schemas.LogoutBody))
     async def logout(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], use_case: FromDishka[LogOut]
     ) -> schemas.Message:
@@ -146,7 +149,7 @@ class AuthController(Controller):
         await use_case.session(principal.session_id)
         return schemas.Message(message="Déconnexion réussie")
 
-    @post("/email/verify/send/", status_code=HTTP_200_OK, security=[])
+    @post("/email/verify/send/", status_code=HTTP_200_OK, security=[], opt=may_raise(TooManyRequests))
     async def send_email_code(
         self,
         request: Request[Any, Any, Any],
@@ -156,7 +159,7 @@ class AuthController(Controller):
         await use_case(REALM, data.email, client_ip(request))
         return schemas.CodeSent(message="Code OTP envoyé par email", expires_in=use_case.expires_in)
 
-    @post("/email/verify/confirm/", status_code=HTTP_200_OK, security=[])
+    @post("/email/verify/confirm/", status_code=HTTP_200_OK, security=[], opt=may_raise(TooManyRequests))
     async def confirm_email(
         self,
         request: Request[Any, Any, Any],
@@ -167,7 +170,7 @@ class AuthController(Controller):
             user = await use_case(REALM, data.email, data.otp_code, client_ip(request))
         return schemas.EmailVerified(message="Email vérifié avec succès", is_verified=user.email_verified)
 
-    @post("/password/forgot/", status_code=HTTP_200_OK, security=[])
+    @post("/password/forgot/", status_code=HTTP_200_OK, security=[], opt=may_raise(TooManyRequests))
     async def forgot_password(
         self,
         request: Request[Any, Any, Any],
@@ -200,7 +203,7 @@ class AuthController(Controller):
         view = await queries.profile(principal.user.id)
         return schemas.profile(view.user, view.municipality)
 
-    @put("/profile/", dependencies=AUTHENTICATED)
+    @put("/profile/", dependencies=AUTHENTICATED, opt=reads_body(schemas.ProfileBody, files=("avatar",)))
     async def update_profile(
         self,
         request: Request[Any, Any, Any],

@@ -32,6 +32,7 @@ from application.identity.services import (
     TwoFactorChallenge,
 )
 from domain.identity.model import SocialProvider
+from domain.shared.errors import InvalidInput, TooManyRequests, Unauthenticated, Unavailable
 from entrypoints.http.auth import client_ip, principal_dependency, principal_for, user_agent
 from entrypoints.http.faces.spotvibe import schemas
 from entrypoints.http.faces.spotvibe.controllers.users import (
@@ -39,8 +40,11 @@ from entrypoints.http.faces.spotvibe.controllers.users import (
     token_in_body_is_bad_input,
     two_factor_required,
 )
+from entrypoints.http.openapi import OPTIONAL_BEARER, may_raise
 
 AUTHENTICATED = {"principal": principal_dependency(REALM)}
+# A disabled account (401), too many tries (429), Google or Facebook unreachable (503).
+SOCIAL_LOGIN_ERRORS = may_raise(Unauthenticated, TooManyRequests, Unavailable)
 VERIFIED = "Vérification 2FA réussie."
 
 
@@ -71,7 +75,7 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ("auth",)
 
-    @post("/google/", status_code=HTTP_200_OK, security=[])
+    @post("/google/", status_code=HTTP_200_OK, security=[], opt=SOCIAL_LOGIN_ERRORS)
     async def google(
         self,
         request: Request[Any, Any, Any],
@@ -80,7 +84,7 @@ class AuthController(Controller):
     ) -> schemas.SocialLoginResponse | schemas.TwoFactorRequired:
         return await social_login(SocialProvider.GOOGLE, request, data, use_case)
 
-    @post("/facebook/", status_code=HTTP_200_OK, security=[])
+    @post("/facebook/", status_code=HTTP_200_OK, security=[], opt=SOCIAL_LOGIN_ERRORS)
     async def facebook(
         self,
         request: Request[Any, Any, Any],
@@ -96,7 +100,8 @@ class AuthController(Controller):
         assert principal.user.id is not None
         return [schemas.social_account(a) for a in await queries.social_accounts(principal.user.id)]
 
-    @post("/social-accounts/{provider:str}/disconnect/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED)
+    @post("/social-accounts/{provider:str}/disconnect/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED,
+          opt=may_raise(InvalidInput))  # an unknown provider, none linked, the last way to log in
     async def disconnect(
         self,
         provider: FromPath[str],
@@ -124,7 +129,8 @@ class AuthController(Controller):
             method=str(setup.method),
         )
 
-    @post("/2fa/verify/", status_code=HTTP_200_OK)
+    @post("/2fa/verify/", status_code=HTTP_200_OK, security=OPTIONAL_BEARER,
+          opt=may_raise(Unauthenticated, TooManyRequests))
     async def two_factor_verify(
         self,
         request: Request[Any, Any, Any],
@@ -150,7 +156,7 @@ class AuthController(Controller):
             )
         return schemas.TwoFactorLoggedIn(message=VERIFIED, access=tokens.access, refresh=tokens.refresh)
 
-    @post("/password-reset/", status_code=HTTP_200_OK, security=[])
+    @post("/password-reset/", status_code=HTTP_200_OK, security=[], opt=may_raise(TooManyRequests))
     async def password_reset(
         self,
         request: Request[Any, Any, Any],

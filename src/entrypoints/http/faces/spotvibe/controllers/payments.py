@@ -37,16 +37,21 @@ from application.payments.refunds import (
 from application.shared.ports import Clock
 from domain.identity.model import Realm
 from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType, RefundReason
-from domain.shared.errors import DomainError, InvalidInput, NotFound
+from domain.shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unavailable
 from domain.shared.money import Money
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.spotvibe import payment_schemas as wire
 from entrypoints.http.inbound import inbound
+from entrypoints.http.openapi import may_raise
 from entrypoints.http.params import CurrencyCode, Id, Page, PageSize, limit_and_offset
 from entrypoints.http.wire import wire_names
 
 REALM = Realm.SPOTVIBE
 AUTH = {"principal": principal_dependency(REALM)}
+ADMINS_ONLY = may_raise(Forbidden)
+DECISION_ERRORS = may_raise(Forbidden, Conflict)  # a refund already decided
+# A method not configured or a callback not believed (400); unsigned ones make us ask the provider (503).
+CALLBACK_ERRORS = may_raise(InvalidInput, Unavailable)
 # The wire field that names what is bought, for each payment type (the type decides which one is read).
 REFERENCE_FIELDS = {PaymentType.SUBSCRIPTION: "subscription_id", PaymentType.TICKET: "event_ticket_id"}
 INITIATE_FIELDS = {"payment_type": "type_paiement", "method": "methode_paiement", "phone": "telephone_paiement",
@@ -121,20 +126,20 @@ class PaymentsController(Controller):
         payment = await queries.payment(payment_uuid, principal.actor)
         return wire.payment_detail(payment, await username_of(identity, payment.payer_id, principal))
 
-    @post("/verify/", status_code=HTTP_200_OK, dependencies=AUTH)
+    @post("/verify/", status_code=HTTP_200_OK, dependencies=AUTH, opt=may_raise(NotFound))
     async def verify(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
                      use_case: FromDishka[VerifyPayment]) -> wire.Verified:
         payment = await use_case(PaymentCommand(principal.actor, data.payment_uuid))
         return wire.Verified(payment_uuid=payment.uuid, status=payment.status.value,
                              message=STATUS_MESSAGES[payment.status])
 
-    @post("/cancel/", status_code=HTTP_200_OK, dependencies=AUTH)
+    @post("/cancel/", status_code=HTTP_200_OK, dependencies=AUTH, opt=may_raise(NotFound, Conflict))
     async def cancel(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
                      use_case: FromDishka[CancelPayment]) -> wire.Message:
         await use_case(PaymentCommand(principal.actor, data.payment_uuid))
         return wire.Message(message="Paiement annulé avec succès.")
 
-    @post("/retry/", status_code=HTTP_200_OK, dependencies=AUTH)
+    @post("/retry/", status_code=HTTP_200_OK, dependencies=AUTH, opt=may_raise(NotFound, Conflict, Unavailable))
     async def retry(self, data: JSONBody[wire.PaymentRef], principal: NamedDependency[Principal],
                     use_case: FromDishka[RetryPayment]) -> wire.Retried:
         view = await use_case(PaymentCommand(principal.actor, data.payment_uuid))
@@ -148,7 +153,7 @@ class PaymentsController(Controller):
                       queries: FromDishka[PaymentQueries]) -> list[wire.RefundItem]:
         return [wire.refund_item(r) for r in await queries.refunds_of(principal.actor)]
 
-    @post("/refunds/", status_code=HTTP_201_CREATED, dependencies=AUTH)
+    @post("/refunds/", status_code=HTTP_201_CREATED, dependencies=AUTH, opt=may_raise(NotFound, Conflict))
     async def request_refund(self, data: JSONBody[wire.RefundBody], principal: NamedDependency[Principal],
                              use_case: FromDishka[RequestRefund], queries: FromDishka[PaymentQueries],
                              config: FromDishka[PaymentsConfig]) -> wire.RefundDetail:
@@ -167,28 +172,29 @@ class PaymentsController(Controller):
         refund, payment = await queries.refund(refund_id, principal.actor)
         return wire.refund_detail(refund, payment, await username_of(identity, refund.requester_id, principal))
 
-    @get("/admin/refunds/", dependencies=AUTH)
+    @get("/admin/refunds/", dependencies=AUTH, opt=ADMINS_ONLY)
     async def all_refunds(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                           statut: FromQuery[str | None] = None, page: Page = 1,
                           page_size: PageSize = 50) -> list[wire.RefundItem]:
         limit, offset = limit_and_offset(page, page_size)
         return [wire.refund_item(r) for r in await queries.all_refunds(principal.actor, statut, limit, offset)]
 
-    @post("/refunds/{refund_id:int}/approve/", status_code=HTTP_200_OK, dependencies=AUTH)
+    @post("/refunds/{refund_id:int}/approve/", status_code=HTTP_200_OK, dependencies=AUTH, opt=DECISION_ERRORS)
     async def approve(self, refund_id: Id, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
                       data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
         note = data.note if data else ""
         await use_case(DecideRefundCommand(principal.actor, refund_id, approve=True, note=note))
         return wire.Message(message="Remboursement approuvé : il est transmis à l'opérateur.")
 
-    @post("/refunds/{refund_id:int}/reject/", status_code=HTTP_200_OK, dependencies=AUTH)
+    @post("/refunds/{refund_id:int}/reject/", status_code=HTTP_200_OK, dependencies=AUTH, opt=DECISION_ERRORS)
     async def reject(self, refund_id: Id, principal: NamedDependency[Principal], use_case: FromDishka[DecideRefund],
                      data: JSONBody[wire.DecisionBody | None] = None) -> wire.Message:
         note = data.note if data else ""
         await use_case(DecideRefundCommand(principal.actor, refund_id, approve=False, note=note))
         return wire.Message(message="Demande de remboursement rejetée.")
 
-    @post("/refunds/{refund_id:int}/complete/", status_code=HTTP_200_OK, dependencies=AUTH)
+    @post("/refunds/{refund_id:int}/complete/", status_code=HTTP_200_OK, dependencies=AUTH,
+          opt=DECISION_ERRORS)
     async def complete(self, refund_id: Id, principal: NamedDependency[Principal],
                        use_case: FromDishka[CompleteRefund],
                        data: JSONBody[wire.CompleteBody | None] = None) -> wire.Message:
@@ -198,7 +204,7 @@ class PaymentsController(Controller):
 
     # ------------------------------------------------------------ figures
 
-    @get("/stats/", dependencies=AUTH)
+    @get("/stats/", dependencies=AUTH, opt=ADMINS_ONLY)
     async def stats(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                     config: FromDishka[PaymentsConfig]) -> wire.Stats:
         return wire.stats(await queries.totals(principal.actor), config.currency)
@@ -212,19 +218,19 @@ class PaymentsController(Controller):
                       config: FromDishka[PaymentsConfig]) -> wire.Summary:
         return wire.summary(await queries.summary(principal.actor), config.currency)
 
-    @get("/transactions/", dependencies=AUTH)
+    @get("/transactions/", dependencies=AUTH, opt=ADMINS_ONLY)
     async def transactions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                            page: Page = 1, page_size: PageSize = 50) -> list[wire.TransactionItem]:
         limit, offset = limit_and_offset(page, page_size)
         return [wire.transaction_item(a, u) for a, u in await queries.transactions(principal.actor, limit, offset)]
 
-    @get("/commissions/", dependencies=AUTH)
+    @get("/commissions/", dependencies=AUTH, opt=ADMINS_ONLY)
     async def commissions(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                           page: Page = 1, page_size: PageSize = 50) -> list[wire.CommissionItem]:
         limit, offset = limit_and_offset(page, page_size)
         return [wire.commission_item(c) for c in await queries.commissions(principal.actor, limit, offset)]
 
-    @get("/ledger/", dependencies=AUTH)
+    @get("/ledger/", dependencies=AUTH, opt=ADMINS_ONLY)
     async def ledger(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                      config: FromDishka[PaymentsConfig], start: FromQuery[datetime | None] = None,
                      end: FromQuery[datetime | None] = None, devise: CurrencyCode = None) -> wire.LedgerView:
@@ -247,19 +253,19 @@ class MobileMoneyWebhooks(Controller):
     path = WEBHOOKS_PATH
     tags = ("webhooks",)
 
-    @route("/mtn/", http_method=["POST", "PUT"], status_code=HTTP_200_OK, security=[])
+    @route("/mtn/", http_method=["POST", "PUT"], status_code=HTTP_200_OK, security=[], opt=CALLBACK_ERRORS)
     async def mtn(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
                   clock: FromDishka[Clock]) -> wire.WebhookAck:
         result = await use_case(PaymentMethod.MTN, await inbound(request, clock))
         return wire.WebhookAck(status="ok", outcome=result.outcome)
 
-    @post("/orange/", status_code=HTTP_200_OK, security=[])
+    @post("/orange/", status_code=HTTP_200_OK, security=[], opt=CALLBACK_ERRORS)
     async def orange(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
                      clock: FromDishka[Clock]) -> wire.WebhookAck:
         result = await use_case(PaymentMethod.ORANGE, await inbound(request, clock))
         return wire.WebhookAck(status="ok", outcome=result.outcome)
 
-    @post("/moov/", status_code=HTTP_200_OK, security=[])
+    @post("/moov/", status_code=HTTP_200_OK, security=[], opt=CALLBACK_ERRORS)
     async def moov(self, request: Request[Any, Any, Any], use_case: FromDishka[HandleCallback],
                    clock: FromDishka[Clock]) -> wire.WebhookAck:
         result = await use_case(PaymentMethod.MOOV, await inbound(request, clock))

@@ -29,9 +29,10 @@ from application.identity.services import (
 )
 from domain.identity.errors import InvalidToken
 from domain.identity.model import Realm
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated
 from entrypoints.http.auth import client_ip, principal_dependency, user_agent
 from entrypoints.http.faces.spotvibe import schemas
+from entrypoints.http.openapi import may_raise, reads_body
 from entrypoints.http.uploads import convert, read_body_and_files
 from entrypoints.http.wire import wire_names
 
@@ -67,7 +68,7 @@ class UsersController(Controller):
     path = "/api/users"
     tags = ("users",)
 
-    @post("/register/", status_code=HTTP_201_CREATED, security=[])
+    @post("/register/", status_code=HTTP_201_CREATED, security=[], opt=may_raise(Conflict))
     async def register(
         self, data: JSONBody[schemas.RegisterBody], use_case: FromDishka[RegisterUser]
     ) -> schemas.RegisterResponse:
@@ -81,7 +82,7 @@ class UsersController(Controller):
             user=schemas.UserSummary(id=user.id, username=user.username, email=user.email),
         )
 
-    @post("/login/", status_code=HTTP_200_OK, security=[])
+    @post("/login/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated, TooManyRequests))
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[schemas.LoginBody], use_case: FromDishka[LogIn]
     ) -> schemas.TokenPair | schemas.TwoFactorRequired:
@@ -96,7 +97,7 @@ class UsersController(Controller):
         )
         return login_answer(result)
 
-    @post("/token/refresh/", status_code=HTTP_200_OK, security=[])
+    @post("/token/refresh/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated))
     async def refresh(
         self, data: JSONBody[schemas.RefreshBody], use_case: FromDishka[RefreshTokens]
     ) -> schemas.TokenPair:
@@ -116,7 +117,8 @@ class UsersController(Controller):
     async def profile(self, principal: NamedDependency[Principal]) -> schemas.Profile:
         return schemas.profile(principal.user)
 
-    @put("/profile/", dependencies={"principal": principal_dependency(REALM)})
+    @put("/profile/", dependencies={"principal": principal_dependency(REALM)},
+         opt=reads_body(schemas.ProfileBody, files=("photo_profil",)) | may_raise(Conflict))
     async def update_profile(
         self,
         request: Request[Any, Any, Any],
