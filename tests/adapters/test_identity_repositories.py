@@ -15,6 +15,7 @@ from adapters.memory.store import MemoryStore
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql
 from adapters.sql.identity.reads import SqlIdentityReads
+from adapters.sql.reads import ReadPool
 from domain.identity.errors import EmailTaken, UsernameTaken
 from domain.identity.model import (
     CodePurpose,
@@ -59,11 +60,13 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
                     memory.MemoryIdentityReads(store))
         return
     engine = make_engine(database_url)
+    reads = await ReadPool.open(database_url, max_size=2)
     async with make_sessionmaker(engine)() as session:
         yield Repos(sql.SqlUserRepository(session), sql.SqlMunicipalityRepository(session),
                     sql.SqlRefreshSessionRepository(session), sql.SqlOneTimeCodeRepository(session),
                     sql.SqlLoginAttemptRepository(session), sql.SqlSocialAccountRepository(session), session.commit,
-                    SqlIdentityReads(engine))
+                    SqlIdentityReads(reads))
+    await reads.close()
     await engine.dispose()
 
 
