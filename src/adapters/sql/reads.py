@@ -45,7 +45,10 @@ class ReadPool:
 
     @classmethod
     async def open(cls, database_url: str, *, max_size: int = 10) -> ReadPool:
-        return cls(await asyncpg.create_pool(libpq_url(database_url), min_size=1, max_size=max_size))
+        # A read changes no session state, so a connection goes back to the pool without asyncpg's reset
+        # (one more round trip: UNLISTEN, RESET ALL, ...).
+        return cls(await asyncpg.create_pool(libpq_url(database_url), min_size=1, max_size=max_size,
+                                             reset=_keep_as_is))
 
     async def close(self) -> None:
         await self.pool.close()
@@ -65,6 +68,10 @@ class RowReader(Generic[T]):
             value = record[key]
             values[name] = kind(value) if kind is not None and value is not None else value
         return self._entity(**values)
+
+
+async def _keep_as_is(connection: asyncpg.Connection) -> None:
+    return None
 
 
 def _enum_of(column_type: Any) -> type[enum.Enum] | None:
