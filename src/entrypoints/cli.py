@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if faces is not None:
         settings = dataclasses.replace(settings, faces=faces)
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, access_log=settings.access_log)
     try:
         match args.command:
             case "serve":

@@ -34,7 +34,7 @@ class JsonLines(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str, log_format: str = "text") -> None:
+def configure_logging(level: str, log_format: str = "text", *, access_log: bool = True) -> None:
     root = logging.getLogger()
     handler = next((h for h in root.handlers if isinstance(h, StderrHandler)), None)
     if handler is None:
@@ -42,6 +42,7 @@ def configure_logging(level: str, log_format: str = "text") -> None:
         root.addHandler(handler)
     handler.setFormatter(JsonLines() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     root.setLevel(level.upper())
+    ACCESS.setLevel(logging.NOTSET if access_log else logging.WARNING)
     if root.level > logging.DEBUG:
         for chatty in ("pgserver", "alembic.runtime.plugins"):
             logging.getLogger(chatty).setLevel(logging.WARNING)

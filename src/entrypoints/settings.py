@@ -66,6 +66,7 @@ class Settings:
     reset_links: dict[str, str] = field(default_factory=dict)
     log_level: str = "INFO"
     log_format: str = "text"  # or "json": one JSON object per line
+    access_log: bool = True  # one line per request (at INFO); off behind a proxy that logs them
     payments_mode: str = "live"
     payment_env: dict[str, str] = field(default_factory=dict)
     payments_return_url: str | None = None
@@ -116,6 +117,7 @@ class Settings:
                          if env.get(f"AGORA_RESET_LINK_{realm.upper()}")},
             log_level=env.get("AGORA_LOG_LEVEL", "INFO"),
             log_format=_choice("AGORA_LOG_FORMAT", env.get("AGORA_LOG_FORMAT", "text"), ("text", "json")),
+            access_log=_flag(env.get("AGORA_ACCESS_LOG"), True),
             payments_mode=_payments_mode(env.get("AGORA_PAYMENTS", "live")),
             payment_env={key: value for key, value in env.items() if key.startswith(PAYMENT_ENV_PREFIXES)},
             payments_return_url=env.get("AGORA_PAYMENTS_RETURN_URL") or None,

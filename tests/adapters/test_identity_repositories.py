@@ -14,6 +14,8 @@ from adapters.memory import identity as memory
 from adapters.memory.store import MemoryStore
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql
+from adapters.sql.identity.reads import SqlIdentityReads
+from adapters.sql.reads import ReadPool
 from domain.identity.errors import EmailTaken, UsernameTaken
 from domain.identity.model import (
     CodePurpose,
@@ -41,6 +43,7 @@ class Repos:
     attempts: Any
     social: Any
     commit: Any
+    reads: Any
 
 
 @pytest.fixture(params=["memory", "sql"])
@@ -53,13 +56,17 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
 
         yield Repos(memory.MemoryUserRepository(store), memory.MemoryMunicipalityRepository(store),
                     memory.MemoryRefreshSessionRepository(store), memory.MemoryOneTimeCodeRepository(store),
-                    memory.MemoryLoginAttemptRepository(store), memory.MemorySocialAccountRepository(store), nothing)
+                    memory.MemoryLoginAttemptRepository(store), memory.MemorySocialAccountRepository(store), nothing,
+                    memory.MemoryIdentityReads(store))
         return
     engine = make_engine(database_url)
+    reads = await ReadPool.open(database_url, max_size=2)
     async with make_sessionmaker(engine)() as session:
         yield Repos(sql.SqlUserRepository(session), sql.SqlMunicipalityRepository(session),
                     sql.SqlRefreshSessionRepository(session), sql.SqlOneTimeCodeRepository(session),
-                    sql.SqlLoginAttemptRepository(session), sql.SqlSocialAccountRepository(session), session.commit)
+                    sql.SqlLoginAttemptRepository(session), sql.SqlSocialAccountRepository(session), session.commit,
+                    SqlIdentityReads(reads))
+    await reads.close()
     await engine.dispose()
 
 
@@ -112,14 +119,43 @@ async def test_a_refresh_token_rotates_once_and_families_revoke(repos: Repos) ->
     assert not await repos.sessions.rotate("a", "a3", NOW)
     assert (await repos.sessions.get("a")).replaced_by == "a2"
     assert not await repos.sessions.rotate("b", "b2", NOW + timedelta(days=2))
-    assert await repos.sessions.family_active("f1", NOW)
+    assert await session_active(repos, user.id, "f1")
     await repos.sessions.revoke_family("f1", NOW)
-    assert not await repos.sessions.family_active("f1", NOW)
-    assert await repos.sessions.family_active("f2", NOW)
+    assert not await session_active(repos, user.id, "f1")
+    assert await session_active(repos, user.id, "f2")
     await repos.sessions.revoke_all_for_user(user.id, NOW, keep_family="f2")
-    assert await repos.sessions.family_active("f2", NOW)
+    assert await session_active(repos, user.id, "f2")
+    assert not await session_active(repos, user.id, "f2", at=NOW + timedelta(days=1))
     await repos.sessions.revoke_all_for_user(user.id, NOW)
-    assert not await repos.sessions.family_active("f2", NOW)
+    assert not await session_active(repos, user.id, "f2")
+
+
+async def session_active(repos: Repos, user_id: int, family: str, at: datetime = NOW) -> bool:
+    await repos.commit()  # the read side sees what is committed
+    caller = await repos.reads.caller(user_id, family, at)
+    assert caller.user is not None and caller.user.id == user_id
+    return bool(caller.session_active)
+
+
+async def test_the_caller_read_names_the_account_and_its_session(repos: Repos) -> None:
+    town = await repos.municipalities.add(Municipality(code="97302", name="Cayenne", created_at=NOW))
+    user = a_user()
+    user.municipality_id, user.locked_until = town.id, NOW + timedelta(minutes=5)
+    user = await repos.users.add(user)
+    await repos.commit()
+    caller = await repos.reads.caller(user.id, "no-such-family", NOW)
+    assert not caller.session_active
+    assert (caller.user.username, caller.user.roles, caller.user.locked_until) == ("awa", ["user"], user.locked_until)
+    missing = await repos.reads.caller(user.id + 1, "no-such-family", NOW)
+    assert (missing.user, missing.session_active) == (None, False)
+    profile, municipality = await repos.reads.profile(user.id)
+    assert (profile.email, municipality.name, municipality.code) == ("awa@example.com", "Cayenne", "97302")
+    assert (await repos.reads.municipality(town.id)).name == "Cayenne"
+    assert await repos.reads.municipality(town.id + 1) is None
+    assert await repos.reads.profile(user.id + 1) is None
+    alone = await repos.users.add(a_user(username="ali", email="ali@example.com"))
+    await repos.commit()
+    assert (await repos.reads.profile(alone.id))[1] is None
 
 
 async def test_codes_count_tries_and_are_consumed_once(repos: Repos) -> None:
@@ -151,7 +187,8 @@ async def test_login_attempts_come_newest_first(repos: Repos) -> None:
     for minutes, outcome in ((1, LoginOutcome.FAILED), (2, LoginOutcome.SUCCEEDED), (3, LoginOutcome.BLOCKED)):
         await repos.attempts.add(LoginAttempt(realm=Realm.SPOTVIBE, identifier="awa", outcome=outcome,
                                               at=NOW + timedelta(minutes=minutes), user_id=user.id))
-    listed = await repos.attempts.for_user(user.id, 2)
+    await repos.commit()
+    listed = await repos.reads.login_attempts(user.id, 2)
     assert [a.outcome for a in listed] == [LoginOutcome.BLOCKED, LoginOutcome.SUCCEEDED]
 
 
@@ -164,6 +201,8 @@ async def test_a_social_identity_links_to_one_account(repos: Repos) -> None:
     with pytest.raises(Conflict):
         await repos.social.add(SocialAccount(user_id=user.id, provider=SocialProvider.GOOGLE, social_id="g1",
                                              created_at=NOW))
+    await repos.commit()
+    assert [a.social_id for a in await repos.reads.social_accounts(user.id)] == ["g1"]
     await repos.social.remove(linked.id)
     assert await repos.social.for_user(user.id) == []
 

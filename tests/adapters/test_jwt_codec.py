@@ -69,3 +69,21 @@ def test_a_signed_token_with_an_impossible_subject_or_expiry_is_refused(claim: d
     payload = jwt.decode(codec.encode(claims(clock, 600)), options={"verify_signature": False})
     with pytest.raises(InvalidToken):
         codec.decode(jwt.encode({**payload, **claim}, secret, algorithm="HS256"), realm=Realm.MAIRIE, kind="access")
+
+
+def test_a_remembered_token_is_still_checked_for_expiry_realm_and_kind_on_every_use() -> None:
+    clock = FrozenClock()
+    codec = JwtTokenCodec("secret-for-tests-0123456789abcdef", clock, remembered=2)
+    token = codec.encode(claims(clock, 60))
+    assert codec.decode(token, realm=Realm.MAIRIE, kind="access").user_id == 7  # verified, then remembered
+    for realm, kind in ((Realm.SPOTVIBE, "access"), (Realm.MAIRIE, "refresh")):
+        with pytest.raises(InvalidToken):
+            codec.decode(token, realm=realm, kind=kind)
+    head, body, signature = token.split(".")
+    with pytest.raises(InvalidToken):
+        codec.decode(f"{head}.{body}.{signature[:-2]}AA", realm=Realm.MAIRIE, kind="access")
+    for n in range(3):  # more tokens than it remembers: the oldest are forgotten, none is wrongly accepted
+        codec.decode(codec.encode(claims(clock, 60 + n)), realm=Realm.MAIRIE, kind="access")
+    clock.advance(seconds=60)
+    with pytest.raises(InvalidToken, match="expiré"):
+        codec.decode(token, realm=Realm.MAIRIE, kind="access")

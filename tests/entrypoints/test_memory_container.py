@@ -48,5 +48,5 @@ async def test_a_port_left_on_sql_is_named_with_what_needs_it() -> None:
 
     _, failed = await resolve_all(still_sql)
 
-    assert {"UserRepository", "RegisterUser", "IdentityQueries"} <= set(failed)
+    assert {"UserRepository", "RegisterUser", "UpdateProfile"} <= set(failed)
     assert "no database" in failed["UserRepository"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 
@@ -13,13 +14,19 @@ from domain.identity.model import Realm
 from domain.shared.ids import MAX_ID
 
 ISSUER = "agora"
+_REGISTERED = frozenset({"iss", "aud", "sub", "typ", "jti", "sid", "iat", "exp"})
 
 
 class JwtTokenCodec:
-    def __init__(self, secret: str, clock: Clock, *, leeway_seconds: int = 0) -> None:
+    """Signature checks are remembered per token (a token's claims never change; expiry and kind are checked on
+    every use), for the last `remembered` tokens seen."""
+
+    def __init__(self, secret: str, clock: Clock, *, leeway_seconds: int = 0, remembered: int = 10_000) -> None:
         self._secret = secret
         self._clock = clock
         self._leeway = leeway_seconds
+        self._verified: dict[tuple[str, Realm], dict[str, Any]] = {}
+        self._remembered = remembered
 
     def encode(self, claims: TokenClaims) -> str:
         payload = {
@@ -36,14 +43,12 @@ class JwtTokenCodec:
         return jwt.encode(payload, self._secret, algorithm="HS256")
 
     def decode(self, token: str, *, realm: Realm, kind: str) -> TokenClaims:
-        try:
-            payload = jwt.decode(
-                token, self._secret, algorithms=["HS256"], audience=str(realm), issuer=ISSUER,
-                options={"require": ["exp", "sub", "jti", "sid", "typ", "aud"], "verify_exp": False,
-                         "verify_iat": False},
-            )
-        except jwt.PyJWTError:
-            raise InvalidToken() from None
+        payload = self._verified.get((token, realm))
+        if payload is None:
+            payload = self._verify(token, realm)
+            if len(self._verified) >= self._remembered:
+                self._verified.clear()
+            self._verified[token, realm] = payload
         try:
             user_id, expiry = int(payload["sub"]), int(payload["exp"])
             expires_at = datetime.fromtimestamp(expiry, UTC)
@@ -55,9 +60,19 @@ class JwtTokenCodec:
             raise InvalidToken("Token expiré")
         if payload.get("typ") != kind:
             raise InvalidToken()
-        known = {"iss", "aud", "sub", "typ", "jti", "sid", "iat", "exp"}
         return TokenClaims(
             user_id=user_id, realm=realm, kind=kind, jti=str(payload["jti"]), session_id=str(payload["sid"]),
             expires_at=expires_at,
-            extra={k: v for k, v in payload.items() if k not in known},
+            extra={k: v for k, v in payload.items() if k not in _REGISTERED},
         )
+
+    def _verify(self, token: str, realm: Realm) -> dict[str, Any]:
+        try:
+            payload: dict[str, Any] = jwt.decode(
+                token, self._secret, algorithms=["HS256"], audience=str(realm), issuer=ISSUER,
+                options={"require": ["exp", "sub", "jti", "sid", "typ", "aud"], "verify_exp": False,
+                         "verify_iat": False},
+            )
+        except jwt.PyJWTError:
+            raise InvalidToken() from None
+        return payload

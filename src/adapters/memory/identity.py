@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from adapters.memory.store import MemoryStore, detached
+from application.identity.ports import Caller
 from domain.identity.errors import EmailTaken, UsernameTaken
 from domain.identity.model import (
     CodePurpose,
@@ -110,8 +111,38 @@ class MemoryRefreshSessionRepository:
             if row.user_id == user_id and row.revoked_at is None and row.family_id != keep_family:
                 self._rows[jti] = replace(row, revoked_at=now)
 
-    async def family_active(self, family_id: str, now: datetime) -> bool:
-        return any(r.family_id == family_id and r.is_usable(now) for r in self._rows.values())
+
+class MemoryIdentityReads:
+    def __init__(self, store: MemoryStore) -> None:
+        self._users: dict[int, User] = store.table("users")
+        self._towns: dict[int, Municipality] = store.table("municipalities")
+        self._sessions: dict[str, RefreshSession] = store.table("refresh_sessions")
+        self._attempts: dict[int, LoginAttempt] = store.table("login_attempts")
+        self._social = MemorySocialAccountRepository(store)
+
+    async def caller(self, user_id: int, session_id: str, now: datetime) -> Caller:
+        user = self._users.get(user_id)
+        active = any(r.family_id == session_id and r.is_usable(now) for r in self._sessions.values())
+        return Caller(user=detached(user) if user else None, session_active=user is not None and active)
+
+    async def profile(self, user_id: int) -> tuple[User, Municipality | None] | None:
+        user = self._users.get(user_id)
+        if user is None:
+            return None
+        town = self._towns.get(user.municipality_id) if user.municipality_id is not None else None
+        return detached(user), detached(town) if town else None
+
+    async def municipality(self, municipality_id: int) -> Municipality | None:
+        town = self._towns.get(municipality_id)
+        return detached(town) if town else None
+
+    async def login_attempts(self, user_id: int, limit: int) -> list[LoginAttempt]:
+        mine = [a for a in self._attempts.values() if a.user_id == user_id]
+        mine.sort(key=lambda a: (a.at, a.id or 0), reverse=True)
+        return [detached(a) for a in mine[:limit]]
+
+    async def social_accounts(self, user_id: int) -> list[SocialAccount]:
+        return await self._social.for_user(user_id)
 
 
 class MemoryOneTimeCodeRepository:
@@ -156,10 +187,6 @@ class MemoryLoginAttemptRepository:
         attempt.id = self._store.next_id("login_attempts")
         self._rows[attempt.id] = detached(attempt)
 
-    async def for_user(self, user_id: int, limit: int) -> list[LoginAttempt]:
-        mine = [a for a in self._rows.values() if a.user_id == user_id]
-        mine.sort(key=lambda a: (a.at, a.id or 0), reverse=True)
-        return [detached(a) for a in mine[:limit]]
 
 
 class MemorySocialAccountRepository:

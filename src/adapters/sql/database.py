@@ -31,7 +31,10 @@ def libpq_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    return create_async_engine(async_url(url), pool_pre_ping=True, **kwargs)
+    """No ping before each checkout (a round trip per request): a connection the database dropped fails the one
+    statement that meets it, and SQLAlchemy then discards the whole pool; idle connections are renewed after
+    30 minutes."""
+    return create_async_engine(async_url(url), pool_recycle=1800, **kwargs)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -60,9 +60,32 @@ class RefreshSessionRepository(Protocol):
 
     async def revoke_all_for_user(self, user_id: int, now: datetime, *, keep_family: str | None = None) -> None: ...
 
-    async def family_active(self, family_id: str, now: datetime) -> bool:
-        """True while the family holds an unrevoked, unexpired token (the session is alive)."""
+
+@dataclass(frozen=True)
+class Caller:
+    """Who an access token names, as one read sees it: the account (None if gone) and whether the token's
+    session is still alive."""
+
+    user: User | None
+    session_active: bool
+
+
+class IdentityReads(Protocol):
+    """Identity's read side, outside any unit of work: one round trip per method, detached entities."""
+
+    async def caller(self, user_id: int, session_id: str, now: datetime) -> Caller:
+        """The read behind every authenticated request."""
         ...
+
+    async def profile(self, user_id: int) -> tuple[User, Municipality | None] | None: ...
+
+    async def municipality(self, municipality_id: int) -> Municipality | None: ...
+
+    async def login_attempts(self, user_id: int, limit: int) -> list[LoginAttempt]:
+        """The latest first."""
+        ...
+
+    async def social_accounts(self, user_id: int) -> list[SocialAccount]: ...
 
 
 class OneTimeCodeRepository(Protocol):
@@ -88,7 +111,6 @@ class OneTimeCodeRepository(Protocol):
 class LoginAttemptRepository(Protocol):
     async def add(self, attempt: LoginAttempt) -> None: ...
 
-    async def for_user(self, user_id: int, limit: int) -> list[LoginAttempt]: ...
 
 
 class SocialAccountRepository(Protocol):

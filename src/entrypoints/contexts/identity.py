@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.sql.identity.mapping import map_entities
 from entrypoints.contexts.base import BoundedContext
-from entrypoints.di.identity import IdentityAdapters, IdentityPersistence, IdentityUseCases
+from entrypoints.di.identity import IdentityAdapters, IdentityPersistence, IdentityReadSide, IdentityUseCases
 from entrypoints.di.memory.identity import IdentityMemory
 from entrypoints.http.faces.eebc.controllers import auth as eebc_auth
 from entrypoints.http.faces.eebc.controllers import profile as eebc_profile
@@ -15,7 +15,7 @@ from entrypoints.http.faces.spotvibe.controllers import users as spotvibe_users
 
 IDENTITY = BoundedContext(
     name="identity",
-    providers=(IdentityAdapters, IdentityPersistence, IdentityUseCases),
+    providers=(IdentityAdapters, IdentityPersistence, IdentityReadSide, IdentityUseCases),
     memory_providers=(IdentityMemory,),
     map_entities=map_entities,
     routes={

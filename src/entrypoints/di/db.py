@@ -8,6 +8,7 @@ from dishka import Provider, Scope, from_context, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.sql.database import make_engine, make_sessionmaker
+from adapters.sql.reads import ReadPool
 from adapters.sql.uow import SqlJobJournal, SqlOutbox, SqlOutboxStore, SqlUnitOfWork
 from application.shared.events import EventTranslation
 from application.shared.ports import JobJournal, Outbox, OutboxStore, UnitOfWork
@@ -22,6 +23,12 @@ class DatabaseProvider(Provider):
         engine = make_engine(runtime.database_url, pool_size=10, max_overflow=20)
         yield engine
         await engine.dispose()
+
+    @provide(scope=Scope.APP)
+    async def reads(self, runtime: Runtime) -> AsyncIterator[ReadPool]:
+        pool = await ReadPool.open(runtime.database_url)
+        yield pool
+        await pool.close()
 
     @provide(scope=Scope.APP)
     def sessions(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

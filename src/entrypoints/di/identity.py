@@ -15,9 +15,11 @@ from adapters.social.facebook import FacebookSettings, FacebookVerifier
 from adapters.social.google import GoogleSettings, GoogleVerifier
 from adapters.social.verifier import SocialVerifier
 from adapters.sql.identity import repositories as sql
+from adapters.sql.identity.reads import SqlIdentityReads
 from application.identity import services as use_cases
 from application.identity.config import IdentityConfig
 from application.identity.ports import (
+    IdentityReads,
     LoginAttemptRepository,
     MunicipalityRepository,
     OneTimeCodeRepository,
@@ -103,14 +105,24 @@ class IdentityPersistence(Provider):
     social_accounts = provide(sql.SqlSocialAccountRepository, provides=SocialAccountRepository)
 
 
+class IdentityReadSide(Provider):
+    """The reads behind every authenticated request live for the app: no request scope to build."""
+
+    scope = Scope.APP
+
+    reads = provide(SqlIdentityReads, provides=IdentityReads)
+    authenticate = provide(use_cases.Authenticate)
+    queries = provide(IdentityQueries)
+
+
 class IdentityUseCases(Provider):
     scope = Scope.REQUEST
 
     use_cases = provide_all(
         use_cases.OneTimeCodes, use_cases.EmailRecipients, use_cases.SessionIssuer, use_cases.LoginJournal,
-        use_cases.ChallengeTokens, use_cases.SecondFactor, use_cases.Authenticate, use_cases.RefreshTokens,
+        use_cases.ChallengeTokens, use_cases.SecondFactor, use_cases.RefreshTokens,
         use_cases.LogOut, use_cases.RegisterUser, use_cases.LogIn, use_cases.CompleteLogin, use_cases.ChangePassword,
         use_cases.RequestPasswordReset, use_cases.ResetPassword, use_cases.UpdateProfile,
         use_cases.SendEmailVerification, use_cases.ConfirmEmail, use_cases.SetUpTwoFactor,
-        use_cases.ConfirmTwoFactor, use_cases.SocialLogin, use_cases.DisconnectSocialAccount, IdentityQueries,
+        use_cases.ConfirmTwoFactor, use_cases.SocialLogin, use_cases.DisconnectSocialAccount,
     )

@@ -52,6 +52,9 @@ class PrefixDispatcher:
             if app is not None:
                 await app(scope, receive, send)  # type: ignore[arg-type]
             return
+        if not ACCESS.isEnabledFor(logging.INFO):
+            await (_not_found(send) if app is None else app(scope, receive, send))  # type: ignore[arg-type]
+            return
         started, status = time.perf_counter(), 500
 
         async def send_noting_status(message: dict[str, Any]) -> None:

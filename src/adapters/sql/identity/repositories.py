@@ -142,14 +142,6 @@ class SqlRefreshSessionRepository:
             update(t).where(condition).values(revoked_at=now).execution_options(synchronize_session=False)
         )
 
-    async def family_active(self, family_id: str, now: datetime) -> bool:
-        t = tables.refresh_sessions
-        result = await self._session.execute(
-            select(t.c.jti).where(t.c.family_id == family_id, t.c.revoked_at.is_(None), t.c.expires_at > now)
-            .limit(1)
-        )
-        return result.first() is not None
-
 
 class SqlOneTimeCodeRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -205,13 +197,6 @@ class SqlLoginAttemptRepository:
     async def add(self, attempt: LoginAttempt) -> None:
         self._session.add(attempt)
         await self._session.flush()
-
-    async def for_user(self, user_id: int, limit: int) -> list[LoginAttempt]:
-        t = tables.login_attempts
-        result = await self._session.execute(
-            select(LoginAttempt).where(t.c.user_id == user_id).order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
-        )
-        return list(result.scalars())
 
 
 class SqlSocialAccountRepository:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from application.identity.ports import RefreshSessionRepository, TokenClaims, TokenCodec, UserRepository
+from application.identity.ports import (
+    IdentityReads,
+    RefreshSessionRepository,
+    TokenClaims,
+    TokenCodec,
+    UserRepository,
+)
 from application.shared.ports import Clock, UnitOfWork
 from domain.identity.errors import AccountDisabled, InvalidToken
 from domain.identity.model import Realm, RefreshSession, User
@@ -69,20 +75,19 @@ class SessionIssuer:
 
 
 class Authenticate:
-    """Turns a bearer access token into the caller, refusing other realms and closed sessions."""
+    """Turns a bearer access token into the caller, refusing other realms and closed sessions: one read."""
 
-    def __init__(self, codec: TokenCodec, sessions: RefreshSessionRepository, users: UserRepository,
-                 clock: Clock) -> None:
+    def __init__(self, codec: TokenCodec, reads: IdentityReads, clock: Clock) -> None:
         self._codec = codec
-        self._sessions = sessions
-        self._users = users
+        self._reads = reads
         self._clock = clock
 
     async def __call__(self, realm: Realm, token: str) -> Principal:
         claims = self._codec.decode(token, realm=realm, kind=ACCESS)
-        if not await self._sessions.family_active(claims.session_id, self._clock.now()):
+        caller = await self._reads.caller(claims.user_id, claims.session_id, self._clock.now())
+        if not caller.session_active:
             raise InvalidToken("Session expirée ou révoquée")
-        user = await self._users.get(claims.user_id)
+        user = caller.user
         if user is None or user.realm is not realm:
             raise InvalidToken()
         if not user.is_active:

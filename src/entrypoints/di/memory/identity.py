@@ -7,6 +7,7 @@ from dishka import AnyOf, Provider, Scope, provide
 from adapters.memory import identity as memory
 from adapters.memory.ports import MemorySocialVerifier, QuickPasswordHasher
 from application.identity.ports import (
+    IdentityReads,
     LoginAttemptRepository,
     MunicipalityRepository,
     OneTimeCodeRepository,
@@ -28,5 +29,6 @@ class IdentityMemory(Provider):
     attempts = provide(memory.MemoryLoginAttemptRepository, provides=LoginAttemptRepository)
     social_accounts = provide(memory.MemorySocialAccountRepository, provides=SocialAccountRepository)
 
+    reads = provide(memory.MemoryIdentityReads, scope=Scope.APP, provides=IdentityReads)
     hasher = provide(QuickPasswordHasher, scope=Scope.APP, provides=PasswordHasher)
     social = provide(MemorySocialVerifier, scope=Scope.APP, provides=AnyOf[MemorySocialVerifier, SocialTokenVerifier])
