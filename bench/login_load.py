@@ -1,0 +1,120 @@
+"""Login benchmark, run on purpose (not part of the test suite): logins per second against the hash alone.
+
+On the stack of `bench.harness` (our service on the embedded PostgreSQL), wrk posts SpotVibe logins for `--duration`
+seconds with 16 connections: one account (all on one row), then 16 accounts in turn. Beside them, in the same run,
+the argon2id verification alone at the production cost (`Settings`' argon2 defaults, the parameters
+`Argon2PasswordHasher` is built with), one process per core: the most logins the machine could do. The report shows
+logins/s ÷ hashes/s.
+
+    uv run python -m bench.login_load --duration 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from multiprocessing import get_context
+from typing import Any
+
+from bench.harness import (
+    LOGIN_ACCOUNTS,
+    LOGIN_PATH,
+    PASSWORD,
+    Row,
+    Stack,
+    Wrk,
+    WrkRun,
+    load,
+    login_bodies,
+    machine,
+    stack,
+    table,
+    write_result,
+)
+
+CONNECTIONS = 16
+
+
+def production_cost() -> dict[str, int]:
+    from entrypoints.settings import Settings
+
+    settings = Settings()
+    return {"time_cost": settings.argon2_time_cost, "memory_cost": settings.argon2_memory_kib, "parallelism": 1}
+
+
+def _verify_for(seconds: float, cost: dict[str, int]) -> tuple[int, float]:
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher(**cost)
+    stored = hasher.hash(PASSWORD)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        hasher.verify(stored, PASSWORD)
+        count += 1
+    return count, time.perf_counter() - started
+
+
+def hashes_per_second(seconds: float, processes: int | None = None) -> dict[str, Any]:
+    """argon2id verifications per second with one process per core, each timing itself."""
+    processes = processes or os.cpu_count() or 1
+    cost = production_cost()
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        done = list(pool.map(_verify_for, [seconds] * processes, [cost] * processes))
+    rate = sum(count / elapsed for count, elapsed in done)
+    return {"processes": processes, "cost": cost, "verifications": sum(c for c, _ in done),
+            "per_second": round(rate, 2), "per_process_ms": round(statistics.fmean(e / c * 1000 for c, e in done), 1)
+            if all(c for c, _ in done) else 0.0, "load": load()}
+
+
+def run(stack: Stack, wrk: Wrk, *, duration: float, again: bool = True) -> tuple[list[Row], dict[str, Any]]:
+    hashes = [hashes_per_second(duration)]
+    url = stack.ours.url + LOGIN_PATH
+    runs: dict[str, WrkRun] = {}
+    for label, accounts in (("1 account", 1), (f"{LOGIN_ACCOUNTS} accounts", LOGIN_ACCOUNTS)):
+        runs[label] = wrk.measure(url, connections=CONNECTIONS, duration=duration, cpu_of=stack.ours.pid,
+                                  pg_pid=stack.pg_pid, bodies=login_bodies(accounts))
+    if again:
+        hashes.append(hashes_per_second(duration))
+    rate = statistics.fmean(h["per_second"] for h in hashes)
+    rows = [Row(benchmark="argon2id verify alone, all cores (hashes/s)", ours=f"{rate:.1f}", reference="—",
+                ratio="—", p50=f"{statistics.fmean(h['per_process_ms'] for h in hashes):.0f} per hash", p99="—",
+                cpu="—", notes=f"{hashes[0]['processes']} processes, t={hashes[0]['cost']['time_cost']} "
+                               f"m={hashes[0]['cost']['memory_cost']} KiB p=1; "
+                               f"{' / '.join(str(h['per_second']) for h in hashes)} (before/after)")]
+    for label, measured in runs.items():
+        rows.append(Row(
+            benchmark=f"POST login, {label} (logins/s)", ours=f"{measured.rps:.1f}",
+            reference=f"{rate:.1f} hashes/s", ratio=f"{measured.rps / rate:.2f} logins/hash" if rate else "—",
+            p50=f"{measured.p50_ms:.0f}", p99=f"{measured.p99_ms:.0f}", cpu=f"{measured.cpu_ms_per_request:.1f}",
+            notes=f"SpotVibe login, {CONNECTIONS} connections; PG {measured.pg_cpu_ms_per_request:.2f} ms/login"
+                  + (f"; FAILED: {measured.requests} logins, errors {measured.errors}" if measured.failed else ""),
+            failed=measured.failed))
+    result = {"hash_alone": hashes, "hashes_per_second": round(rate, 2),
+              "logins": {label: asdict(m) for label, m in runs.items()},
+              "ratios": {label: round(m.rps / rate, 3) if rate else None for label, m in runs.items()},
+              "duration": duration, "connections": CONNECTIONS}
+    return rows, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run and per hash measurement")
+    parser.add_argument("--workers", type=int, help="processes of our service (default: one per core)")
+    args = parser.parse_args()
+    before = load()
+    with stack(workers=args.workers) as s:
+        rows, result = run(s, Wrk(s.folder), duration=args.duration)
+    info = machine(load_before=before, server="uvicorn", processes=s.workers)
+    write_result("login_load", {"machine": info, **result})
+    print(table(rows, info))
+    if any(row.failed for row in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
