@@ -20,6 +20,7 @@ from bench import identity_load, login_load
 from bench.harness import RESULTS, PhaseFailed, Row, Wrk, load, machine, stack, table, write_result, wrk_path
 
 PAYMENTS_SCENARIO = "initiate -> REUSSI"
+SCRIPT = "bench/payments_load.py"
 
 
 def payments(duration: float, *, quick: bool) -> tuple[Row, dict[str, object]]:
@@ -27,7 +28,7 @@ def payments(duration: float, *, quick: bool) -> tuple[Row, dict[str, object]]:
     output = RESULTS / "payments_load.json"
     output.unlink(missing_ok=True)
     log = RESULTS / "payments_load.log"
-    command = [sys.executable, "bench/payments_load.py", "--duration", str(duration), "--concurrency", "16"]
+    command = [sys.executable, SCRIPT, "--duration", str(duration), "--concurrency", "16"]
     if quick:
         command += ["--callbacks", "50", "--card-payments", "20"]
     failed = Row(benchmark=f"payments: {PAYMENTS_SCENARIO}", ours="failed", reference="—", ratio="—", p50="—",
@@ -82,7 +83,7 @@ def main() -> None:
                     results["identity_load"] = read
                     write_result("identity_load", read)
                 if "logins" not in args.skip:
-                    login_rows, logins = login_load.run(s, wrk, duration=duration, again=not args.quick)
+                    login_rows, logins = login_load.run(s, duration=duration, again=not args.quick)
                     rows += login_rows
                     results["login_load"] = logins
                     write_result("login_load", logins)

@@ -116,7 +116,7 @@ def user_id(request: Request[Any, Any, Any], realm: str) -> int | None:
     return uid if claims.get("typ") == "access" and uid >= 1 else None
 
 
-async def row_for(request: Request[Any, Any, Any], realm: str, sql: str) -> asyncpg.Record | Response:
+async def row_for(request: Request[Any, Any, Any], realm: str, sql: str) -> asyncpg.Record | Response[bytes]:
     uid = user_id(request, realm)
     if uid is None:
         return UNAUTHENTICATED
@@ -129,12 +129,12 @@ async def row_for(request: Request[Any, Any, Any], realm: str, sql: str) -> asyn
     return row
 
 
-def answer(body: msgspec.Struct) -> Response:
+def answer(body: msgspec.Struct) -> Response[bytes]:
     return Response(encoder.encode(body), media_type=JSON)
 
 
 @get("/eebc/api/v1/profile/")
-async def eebc_profile(request: Request[Any, Any, Any]) -> Response:
+async def eebc_profile(request: Request[Any, Any, Any]) -> Response[bytes]:
     row = await row_for(request, "eebc", EEBC_SQL)
     if isinstance(row, Response):
         return row
@@ -146,7 +146,7 @@ async def eebc_profile(request: Request[Any, Any, Any]) -> Response:
 
 
 @get("/api/users/profile/")
-async def spotvibe_profile(request: Request[Any, Any, Any]) -> Response:
+async def spotvibe_profile(request: Request[Any, Any, Any]) -> Response[bytes]:
     row = await row_for(request, "spotvibe", SPOTVIBE_SQL)
     if isinstance(row, Response):
         return row
@@ -159,7 +159,7 @@ async def spotvibe_profile(request: Request[Any, Any, Any]) -> Response:
 
 
 @get("/mairie/api/v1/auth/profile/")
-async def mairie_profile(request: Request[Any, Any, Any]) -> Response:
+async def mairie_profile(request: Request[Any, Any, Any]) -> Response[bytes]:
     row = await row_for(request, "mairie", MAIRIE_SQL)
     if isinstance(row, Response):
         return row
@@ -173,7 +173,7 @@ async def mairie_profile(request: Request[Any, Any, Any]) -> Response:
 
 
 @get("/health")
-async def health() -> Response:
+async def health() -> Response[bytes]:
     return Response(b'{"status":"ok"}', media_type=JSON)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -210,6 +211,47 @@ class Wrk:
         return run
 
 
+async def _post_logins(url: str, bodies: list[dict[str, str]], connections: int, duration: float) -> WrkRun:
+    latencies: list[float] = []
+    failures: dict[str, int] = {"status": 0, "connect": 0, "read": 0, "write": 0, "timeout": 0}
+    started = time.perf_counter()
+    stop = started + duration
+    finished = started
+
+    async def loop(client: httpx.AsyncClient, n: int) -> None:
+        nonlocal finished
+        while time.perf_counter() < stop:
+            sent = time.perf_counter()
+            try:
+                answer = await client.post("", json=bodies[n % len(bodies)])
+            except httpx.TimeoutException:
+                failures["timeout"] += 1
+                continue
+            except httpx.TransportError:
+                failures["read"] += 1
+                continue
+            finished = time.perf_counter()
+            latencies.append(finished - sent)
+            failures["status"] += answer.status_code != 200
+            n += connections
+
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as client:
+        await asyncio.gather(*(loop(client, n) for n in range(connections)))
+    seconds = finished - started
+    return WrkRun(requests=len(latencies), seconds=round(seconds, 2),
+                  rps=round(len(latencies) / seconds, 2) if seconds > 0 else 0.0,
+                  p50_ms=round(percentile(latencies, 0.5), 1), p99_ms=round(percentile(latencies, 0.99), 1),
+                  errors=failures)
+
+
+def post_logins(url: str, bodies: list[dict[str, str]], connections: int, duration: float) -> WrkRun:
+    """`connections` clients post logins for `duration` s, each then waiting for its last answer (wrk would drop the
+    logins in flight at its deadline: seconds-long requests, a large share of a short run). The rate is the logins
+    answered over the time until the last answer."""
+    return asyncio.run(_post_logins(url, bodies, connections, duration))
+
+
 # --- the stack under test ----------------------------------------------------------------------------------------
 
 
@@ -410,7 +452,8 @@ def machine(*, load_before: list[float], server: str, processes: int) -> dict[st
 
 def table(rows: list[Row], info: dict[str, Any]) -> str:
     head = (f"**{info['date']}** · {info['cores']} cores · load average {info['load_before']} before, "
-            f"{info['load_after']} after · server {info['server']} · {info['processes']} process(es) per service")
+            f"{info['load_after']} after · floor on {info['server']}, ours as `agora serve` runs · "
+            f"{info['processes']} process(es) per service")
     lines = [head, "", "| " + " | ".join(HEADER) + " |", "|" + "|".join("---" for _ in HEADER) + "|"]
     for row in rows:
         cells = asdict(row)
