@@ -100,11 +100,13 @@ def run(stack: Stack, *, duration: float, again: bool = True) -> tuple[list[Row]
         hashes.append(hashes_per_second(duration))
     rate = statistics.fmean(h["per_second"] for h in hashes)
     when = "before / after" if again else "before"
+    first = hashes[0]
     rows = [Row(benchmark="argon2id verify alone, all cores (hashes/s)", ours=f"{rate:.1f}", reference="—",
                 ratio="—", p50=f"{statistics.fmean(h['per_process_ms'] for h in hashes):.0f} per hash", p99="—",
-                cpu=f"{statistics.fmean(h['cpu_ms_per_hash'] for h in hashes):.1f} per hash", notes=f"{hashes[0]['processes']} processes, t={hashes[0]['cost']['time_cost']} "
-                               f"m={hashes[0]['cost']['memory_cost']} KiB p=1; "
-                               f"{' / '.join(str(h['per_second']) for h in hashes)} ({when})")]
+                cpu=f"{statistics.fmean(h['cpu_ms_per_hash'] for h in hashes):.1f} per hash",
+                notes=f"{first['processes']} processes, t={first['cost']['time_cost']} "
+                      f"m={first['cost']['memory_cost']} KiB p=1; "
+                      f"{' / '.join(str(h['per_second']) for h in hashes)} ({when})")]
     for label, measured in runs.items():
         rows.append(Row(
             benchmark=f"POST login, {label} (logins/s)", ours=f"{measured.rps:.1f}",
