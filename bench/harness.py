@@ -394,8 +394,8 @@ def stack(*, workers: int | None, server: str = "uvicorn") -> Iterator[Stack]:
     has_workers = serve_supports_workers()
     count = workers or (os.cpu_count() or 1)
     if not has_workers:
-        if workers not in (None, 1):
-            notes.append(f"--workers {workers} asked, but `agora serve` has no --workers yet: one process each")
+        asked = f" (--workers {workers} asked)" if workers not in (None, 1) else ""
+        notes.append(f"`agora serve` has no --workers yet: one process each{asked}")
         count = 1
     try:
         with database(Settings(data_dir=folder, secret_key=secret, log_level="WARNING"), upgrade=True) as runtime:
