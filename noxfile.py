@@ -26,8 +26,21 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def bench(session: nox.Session) -> None:
-    """Load benchmarks, run on purpose: `nox -s bench -- --duration 10`."""
+    """Every benchmark, run on purpose, in one table (docs/benchmarks.md): `nox -s bench -- --duration 10 --workers 2`
+    (or `--quick`). Writes bench/results/*.json."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench", *session.posargs, external=True)
+
+
+@nox.session(python=False)
+def bench_reads(session: nox.Session) -> None:
+    """GET profile of each face against the floor (bench/floor.py): `nox -s bench_reads -- --duration 10`."""
     session.run("uv", "run", "--frozen", "python", "-m", "bench.identity_load", *session.posargs, external=True)
+
+
+@nox.session(python=False)
+def bench_logins(session: nox.Session) -> None:
+    """Logins per second against the argon2id hash alone: `nox -s bench_logins -- --duration 10`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.login_load", *session.posargs, external=True)
 
 
 @nox.session(python=False)

@@ -1,186 +1,171 @@
-"""Load driver, run on purpose (not part of the test suite).
+"""Read benchmark, run on purpose (not part of the test suite): GET profile of each face, ours against the floor.
 
-Starts `agora serve` on the embedded PostgreSQL (or uses --url), creates one account per face, then for each face
-measures GET profile throughput and latency, first alone, then while 20 logins run at once (argon2id with the
-production cost), to show that password hashing does not stall other requests.
+Our service (`agora serve --no-worker`, with `--workers N` once it has the flag) and the floor (`bench/floor.py`, the
+same read with nothing of ours in the way) run side by side on one embedded PostgreSQL with the same process count.
+For each face, wrk (16 connections, `--duration` s, `--latency`) measures ours, then the floor, then ours again... (in
+`--rounds` interleaved rounds): req/s, p50, p99, and CPU ms per request of the server's process tree and, apart, of
+the PostgreSQL backends (both from /proc). Then EEBC's profile again while `--logins` connections log in (SpotVibe's
+login, 16 accounts in turn): its p99 against the profile alone shows whether hashing stalls the reads.
 
-    uv run python -m bench.identity_load --duration 10 --concurrency 16 --logins 20
+    uv run python -m bench.identity_load --duration 10 --workers 2
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from contextlib import suppress
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import httpx
 
-PASSWORD = "Bench-passw0rd!"
+from bench.harness import (
+    FACES,
+    LOGIN_ACCOUNTS,
+    LOGIN_PATH,
+    Face,
+    PhaseFailed,
+    Row,
+    Stack,
+    Wrk,
+    WrkRun,
+    free_port,
+    load,
+    login_bodies,
+    machine,
+    percentile,
+    post_logins,
+    stack,
+    table,
+    write_result,
+)
+
+__all__ = ["free_port", "main", "percentile", "run"]  # payments_load imports free_port and percentile from here
+
+CONNECTIONS = 16
 
 
 @dataclass
-class Face:
-    name: str
-    profile: str
-    login: str
-    login_body: dict[str, str]
-    token_field: str
+class Side:
+    runs: list[WrkRun] = field(default_factory=list)
+
+    def mean(self, name: str) -> float:
+        return round(statistics.fmean(getattr(r, name) for r in self.runs), 3) if self.runs else 0.0
+
+    @property
+    def rps(self) -> float:
+        seconds = sum(r.seconds for r in self.runs)
+        return round(sum(r.requests for r in self.runs) / seconds, 1) if seconds else 0.0
+
+    @property
+    def failed(self) -> bool:
+        return not self.runs or any(r.failed for r in self.runs)
+
+    def summary(self) -> dict[str, Any]:
+        return {"rps": self.rps, "p50_ms": self.mean("p50_ms"), "p99_ms": self.mean("p99_ms"),
+                "cpu_ms_per_request": self.mean("cpu_ms_per_request"),
+                "pg_cpu_ms_per_request": self.mean("pg_cpu_ms_per_request"), "runs": [asdict(r) for r in self.runs]}
 
 
-FACES = [
-    Face("spotvibe", "/api/users/profile/", "/api/users/login/",
-         {"email": "bench@spotvibe.test", "password": PASSWORD}, "access"),
-    Face("mairie", "/mairie/api/v1/auth/profile/", "/mairie/api/v1/auth/login/",
-         {"email": "bench@mairie.test", "password": PASSWORD}, "access_token"),
-    Face("eebc", "/eebc/api/v1/profile/", "/eebc/api/v1/auth/login/",
-         {"username": "bench.eebc", "password": PASSWORD}, "access"),
-]
+def same_answers(stack: Stack, face: Face) -> str | None:
+    """Both servers must answer the same body, and refuse another realm's token and a forged one, or the floor
+    measures something else."""
+    other = FACES[(FACES.index(face) + 1) % len(FACES)].name
+    token = stack.tokens[face.name]
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for label, bearer, status in (("own token", token, 200), (f"{other}'s token", stack.tokens[other], 401),
+                                  ("forged token", forged, 401)):
+        headers = {"Authorization": f"Bearer {bearer}"}
+        ours = httpx.get(stack.ours.url + face.profile, headers=headers, timeout=30)
+        floor = httpx.get(stack.floor.url + face.profile, headers=headers, timeout=30)
+        if ours.status_code != status or floor.status_code != status or (status == 200 and ours.json() != floor.json()):
+            return (f"{face.name}, {label}: ours {ours.status_code} {ours.text[:400]}\n"
+                    f"{' ' * len(face.name)}  floor {floor.status_code} {floor.text[:400]}")
+    return None
 
 
-@dataclass
-class Measure:
-    face: str
-    phase: str
-    requests: int
-    errors: int
-    seconds: float
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    logins: int = 0
-    login_p50_ms: float = 0.0
+def _fmt(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def run(stack: Stack, wrk: Wrk, *, duration: float, rounds: int, logins: int) -> tuple[list[Row], dict[str, Any]]:
+    mismatches = [m for m in (same_answers(stack, face) for face in FACES) if m]
+    if mismatches:
+        raise PhaseFailed("the floor does not answer as ours does:\n" + "\n".join(mismatches))
+    servers = {"ours": stack.ours, "floor": stack.floor}
+    sides: dict[str, dict[str, Side]] = {face.name: {"ours": Side(), "floor": Side()} for face in FACES}
+    for face in FACES:  # warm up: pools filled, first-request costs paid
+        for server in servers.values():
+            Wrk.finish(wrk.start(server.url + face.profile, connections=CONNECTIONS, duration=1,
+                                 token=stack.tokens[face.name]), 1)
+    for _ in range(rounds):
+        for face in FACES:
+            for name, server in servers.items():
+                sides[face.name][name].runs.append(wrk.measure(
+                    server.url + face.profile, connections=CONNECTIONS, duration=duration, cpu_of=server.pid,
+                    pg_pid=stack.pg_pid, token=stack.tokens[face.name]))
+
+    rows: list[Row] = []
+    for face in FACES:
+        ours, floor = sides[face.name]["ours"], sides[face.name]["floor"]
+        failed = ours.failed or floor.failed
+        errors = {k: v for r in ours.runs + floor.runs for k, v in r.errors.items() if v}
+        pg = (f"PG {ours.mean('pg_cpu_ms_per_request'):.2f} / {floor.mean('pg_cpu_ms_per_request'):.2f} ms/req"
+              if stack.pg_pid else "PG CPU not attributed")
+        rows.append(Row(
+            benchmark=f"GET profile {face.name} (req/s)", ours=_fmt(ours.rps), reference=_fmt(floor.rps),
+            ratio=f"{floor.rps / ours.rps:.1f}× floor/ours" if ours.rps else "—",
+            p50=f"{ours.mean('p50_ms'):.2f} / {floor.mean('p50_ms'):.2f}",
+            p99=f"{ours.mean('p99_ms'):.2f} / {floor.mean('p99_ms'):.2f}",
+            cpu=f"{ours.mean('cpu_ms_per_request'):.2f} / {floor.mean('cpu_ms_per_request'):.2f}",
+            notes=f"{pg}; {rounds} round(s) interleaved" + (f"; FAILED errors {errors}" if failed else ""),
+            failed=failed))
+
+    eebc = next(face for face in FACES if face.name == "eebc")
+    alone = sides["eebc"]["ours"]
+    with ThreadPoolExecutor(1) as background:
+        login_run = background.submit(post_logins, stack.ours.url + LOGIN_PATH, login_bodies(LOGIN_ACCOUNTS), logins,
+                                      duration)
+        during = wrk.measure(stack.ours.url + eebc.profile, connections=CONNECTIONS, duration=duration,
+                             cpu_of=stack.ours.pid, pg_pid=stack.pg_pid, token=stack.tokens["eebc"])
+        logged = login_run.result()
+    ratio = during.p99_ms / alone.mean("p99_ms") if alone.mean("p99_ms") else 0.0
+    failed = during.failed or logged.failed
+    rows.append(Row(
+        benchmark=f"GET profile eebc during {logins} login loops (req/s)", ours=_fmt(during.rps),
+        reference=f"p99 alone {alone.mean('p99_ms'):.2f} ms", ratio=f"p99 ×{ratio:.2f}", p50=f"{during.p50_ms:.2f}",
+        p99=f"{during.p99_ms:.2f}", cpu="—",
+        notes=f"{logged.rps:.1f} logins/s meanwhile (login p50 {logged.p50_ms:.0f} ms)"
+              + (f"; FAILED errors {during.errors} / logins {logged.errors}" if failed else ""),
+        failed=failed))
+
+    result = {"faces": {name: {side: s.summary() for side, s in pair.items()} for name, pair in sides.items()},
+              "during_logins": {"logins": logins, "profile": asdict(during), "logins_run": asdict(logged),
+                                "p99_ratio": round(ratio, 2)},
+              "duration": duration, "rounds": rounds, "connections": CONNECTIONS, "load_after": load()}
+    return rows, result
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
-
-
-async def hammer(client: httpx.AsyncClient, path: str, token: str, stop: float, latencies: list[float],
-                 errors: list[int]) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        response = await client.get(path, headers=headers)
-        latencies.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            errors.append(response.status_code)
-
-
-async def login_loop(client: httpx.AsyncClient, face: Face, stop: float, latencies: list[float]) -> None:
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        response = await client.post(face.login, json=face.login_body)
-        latencies.append(time.perf_counter() - started)
-        if response.status_code not in (200, 429):
-            raise RuntimeError(f"login failed: {response.status_code} {response.text}")
-
-
-async def token_for(client: httpx.AsyncClient, face: Face) -> str:
-    response = await client.post(face.login, json=face.login_body)
-    response.raise_for_status()
-    body = response.json()
-    data = body.get("data", body)
-    return str(data[face.token_field])
-
-
-async def measure(client: httpx.AsyncClient, face: Face, token: str, *, phase: str, duration: float,
-                  concurrency: int, logins: int) -> Measure:
-    latencies: list[float] = []
-    errors: list[int] = []
-    login_latencies: list[float] = []
-    started = time.perf_counter()
-    stop = started + duration
-    tasks = [hammer(client, face.profile, token, stop, latencies, errors) for _ in range(concurrency)]
-    tasks += [login_loop(client, face, stop, login_latencies) for _ in range(logins)]
-    await asyncio.gather(*tasks)
-    elapsed = time.perf_counter() - started
-    return Measure(face.name, phase, len(latencies), len(errors), round(elapsed, 2), round(len(latencies) / elapsed, 1),
-                   round(percentile(latencies, 0.5), 2), round(percentile(latencies, 0.99), 2), len(login_latencies),
-                   round(statistics.median(login_latencies) * 1000, 1) if login_latencies else 0.0)
-
-
-async def prepare(client: httpx.AsyncClient) -> None:
-    await client.post("/api/users/register/", json={"username": "bench", "email": "bench@spotvibe.test",
-                                                    "password": PASSWORD})
-    await client.post("/mairie/api/v1/auth/register/", json={
-        "email": "bench@mairie.test", "password": PASSWORD, "password_confirm": PASSWORD, "first_name": "Bench",
-        "last_name": "Maire", "role": "mayor", "municipality_code": "75001"})
-
-
-def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, "-m", "entrypoints.cli", *args], env=env, input=stdin, text=True, check=False,
-                   capture_output=True, timeout=120)
-
-
-async def main() -> None:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase and face")
-    parser.add_argument("--concurrency", type=int, default=16, help="concurrent profile readers")
-    parser.add_argument("--logins", type=int, default=20, help="concurrent login loops in the second phase")
-    parser.add_argument("--url", help="an already running server (it must hold the bench accounts)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (ours, floor) per face")
+    parser.add_argument("--logins", type=int, default=20, help="login connections in the last phase")
+    parser.add_argument("--workers", type=int, help="processes per service (default: one per core)")
+    parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn", help="the floor's server")
     args = parser.parse_args()
-
-    server: subprocess.Popen[bytes] | None = None
-    url = args.url
-    if url is None:
-        data_dir = Path(tempfile.mkdtemp(prefix="agora-bench-", dir="/tmp"))
-        port = free_port()
-        env = {**os.environ, "AGORA_DATA_DIR": str(data_dir), "AGORA_LOGIN_LIMIT_PER_MINUTE": "1000000",
-               "AGORA_LOG_LEVEL": "WARNING"}
-        run_cli(env, "users", "create", "--realm", "eebc", "--username", "bench.eebc", "--email", "bench@eebc.test",
-                "--role", "membre", "--site", "CAB", "--password-stdin", stdin=PASSWORD + "\n")
-        server = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port),
-                                   "--no-worker"], env=env)
-        url = f"http://127.0.0.1:{port}"
-    limits = httpx.Limits(max_connections=args.concurrency + args.logins + 4)
-    try:
-        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-            for _ in range(120):
-                with suppress(httpx.TransportError):
-                    if (await client.get("/health")).status_code == 200:
-                        break
-                await asyncio.sleep(0.5)
-            await prepare(client)
-            results: list[Measure] = []
-            for face in FACES:
-                token = await token_for(client, face)
-                for phase, logins in (("profile alone", 0), (f"profile + {args.logins} logins", args.logins)):
-                    results.append(await measure(client, face, token, phase=phase, duration=args.duration,
-                                                 concurrency=args.concurrency, logins=logins))
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGINT)
-            with suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=30)
-    print(f"{'face':9} {'phase':24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'logins':>7} "
-          f"{'login p50':>9}")
-    for m in results:
-        print(f"{m.face:9} {m.phase:24} {m.rps:8.1f} {m.p50_ms:8.2f} {m.p99_ms:8.2f} {m.errors:6d} {m.logins:7d} "
-              f"{m.login_p50_ms:9.1f}")
-    out = Path("bench/results")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "identity_load.json").write_text(json.dumps([asdict(m) for m in results], indent=2))
+    before = load()
+    with stack(workers=args.workers, server=args.server) as s:
+        wrk = Wrk(s.folder)
+        rows, result = run(s, wrk, duration=args.duration, rounds=args.rounds, logins=args.logins)
+    info = machine(load_before=before, server=args.server, processes=s.workers)
+    write_result("identity_load", {"machine": info, **result})
+    print(table(rows, info))
+    if any(row.failed for row in rows):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
