@@ -4,7 +4,7 @@ A bare Litestar app (no dishka, no SQLAlchemy, no middleware) that, per request,
 as `adapters.auth.jwt_codec` does (HS256 keyed by AGORA_SECRET_KEY itself, issuer "agora", audience the realm, typ
 "access", not expired), reads the caller's row of `identity_users` with asyncpg (one pool per process; asyncpg
 prepares each statement once per connection and reuses it), and answers the face's profile body encoded by msgspec.
-It does not check that the token's session is still open (our service does, today with one more query): the floor is
+It does not check that the token's session is still open (our service does, in the same query): the floor is
 the least a profile read must do.
 
     DATABASE_URL=postgresql://... AGORA_SECRET_KEY=... uv run python -m bench.floor --port 8100 --workers 2
