@@ -146,6 +146,7 @@ async def test_the_caller_read_names_the_account_and_its_session(repos: Repos) -
     caller = await repos.reads.caller(user.id, "no-such-family", NOW)
     assert not caller.session_active
     assert (caller.user.username, caller.user.roles, caller.user.locked_until) == ("awa", ["user"], user.locked_until)
+    assert (caller.municipality.id, caller.municipality.name) == (town.id, "Cayenne")
     missing = await repos.reads.caller(user.id + 1, "no-such-family", NOW)
     assert (missing.user, missing.session_active) == (None, False)
     profile, municipality = await repos.reads.profile(user.id)
@@ -156,6 +157,7 @@ async def test_the_caller_read_names_the_account_and_its_session(repos: Repos) -
     alone = await repos.users.add(a_user(username="ali", email="ali@example.com"))
     await repos.commit()
     assert (await repos.reads.profile(alone.id))[1] is None
+    assert (await repos.reads.caller(alone.id, "no-such-family", NOW)).municipality is None
 
 
 async def test_codes_count_tries_and_are_consumed_once(repos: Repos) -> None:

@@ -123,7 +123,10 @@ class MemoryIdentityReads:
     async def caller(self, user_id: int, session_id: str, now: datetime) -> Caller:
         user = self._users.get(user_id)
         active = any(r.family_id == session_id and r.is_usable(now) for r in self._sessions.values())
-        return Caller(user=detached(user) if user else None, session_active=user is not None and active)
+        if user is None:
+            return Caller(user=None, session_active=False)
+        town = self._towns.get(user.municipality_id) if user.municipality_id is not None else None
+        return Caller(user=detached(user), session_active=active, municipality=detached(town) if town else None)
 
     async def profile(self, user_id: int) -> tuple[User, Municipality | None] | None:
         user = self._users.get(user_id)

@@ -63,11 +63,12 @@ class RefreshSessionRepository(Protocol):
 
 @dataclass(frozen=True)
 class Caller:
-    """Who an access token names, as one read sees it: the account (None if gone) and whether the token's
-    session is still alive."""
+    """Who an access token names, as one read sees it: the account (None if gone), its town (town-hall
+    accounts), and whether the token's session is still alive."""
 
     user: User | None
     session_active: bool
+    municipality: Municipality | None = None
 
 
 class IdentityReads(Protocol):

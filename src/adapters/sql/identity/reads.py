@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, exists, select
 
@@ -14,13 +16,14 @@ from domain.identity.model import LoginAttempt, Municipality, SocialAccount, Use
 _users, _sessions, _towns = tables.users, tables.refresh_sessions, tables.municipalities
 _attempts, _social = tables.login_attempts, tables.social_accounts
 
+_TOWN_OF_USER = [column.label(f"town_{column.name}") for column in _towns.c]
 _CALLER = ReadStatement(select(
-    _users,
+    _users, *_TOWN_OF_USER,
     exists().where(_sessions.c.family_id == bindparam("session_id"), _sessions.c.revoked_at.is_(None),
                    _sessions.c.expires_at > bindparam("now")).label("session_active"),
-).where(_users.c.id == bindparam("user_id")))
+).outerjoin(_towns, _towns.c.id == _users.c.municipality_id).where(_users.c.id == bindparam("user_id")))
 _PROFILE = ReadStatement(
-    select(_users, *[column.label(f"town_{column.name}") for column in _towns.c])
+    select(_users, *_TOWN_OF_USER)
     .outerjoin(_towns, _towns.c.id == _users.c.municipality_id).where(_users.c.id == bindparam("user_id")))
 _TOWN = ReadStatement(select(_towns).where(_towns.c.id == bindparam("municipality_id")))
 _ATTEMPTS = ReadStatement(select(_attempts).where(_attempts.c.user_id == bindparam("user_id"))
@@ -34,18 +37,22 @@ _attempt = RowReader(_attempts, LoginAttempt)
 _social_account = RowReader(_social, SocialAccount)
 
 
+def _town_in(row: Mapping[str, Any]) -> Municipality | None:
+    return None if row["town_id"] is None else _town_of_user(row)
+
+
 class SqlIdentityReads(SqlReads):
     async def caller(self, user_id: int, session_id: str, now: datetime) -> Caller:
         row = await self._first(_CALLER, user_id=user_id, session_id=session_id, now=now)
         if row is None:
             return Caller(user=None, session_active=False)
-        return Caller(user=_user(row), session_active=row["session_active"])
+        return Caller(user=_user(row), session_active=row["session_active"], municipality=_town_in(row))
 
     async def profile(self, user_id: int) -> tuple[User, Municipality | None] | None:
         row = await self._first(_PROFILE, user_id=user_id)
         if row is None:
             return None
-        return _user(row), None if row["town_id"] is None else _town_of_user(row)
+        return _user(row), _town_in(row)
 
     async def municipality(self, municipality_id: int) -> Municipality | None:
         row = await self._first(_TOWN, municipality_id=municipality_id)

@@ -14,7 +14,7 @@ from application.identity.ports import (
 )
 from application.shared.ports import Clock, UnitOfWork
 from domain.identity.errors import AccountDisabled, InvalidToken
-from domain.identity.model import Realm, RefreshSession, User
+from domain.identity.model import Municipality, Realm, RefreshSession, User
 from domain.identity.policies import TokenLifetimes
 from domain.shared.actor import Actor
 
@@ -36,6 +36,7 @@ class IssuedTokens:
 class Principal:
     user: User
     session_id: str
+    municipality: Municipality | None = None  # the town-hall account's town, read with it
 
     @property
     def actor(self) -> Actor:
@@ -92,7 +93,7 @@ class Authenticate:
             raise InvalidToken()
         if not user.is_active:
             raise AccountDisabled()
-        return Principal(user=user, session_id=claims.session_id)
+        return Principal(user=user, session_id=claims.session_id, municipality=caller.municipality)
 
 
 class RefreshTokens:

@@ -196,12 +196,8 @@ class AuthController(Controller):
         return schemas.Message(message="Mot de passe réinitialisé avec succès")
 
     @get("/profile/", dependencies=AUTHENTICATED)
-    async def profile(
-        self, principal: NamedDependency[Principal], queries: FromDishka[IdentityQueries]
-    ) -> schemas.Profile:
-        assert principal.user.id is not None
-        view = await queries.profile(principal.user.id)
-        return schemas.profile(view.user, view.municipality)
+    async def profile(self, principal: NamedDependency[Principal]) -> schemas.Profile:
+        return schemas.profile(principal.user, principal.municipality)
 
     @put("/profile/", dependencies=AUTHENTICATED, opt=reads_body(schemas.ProfileBody, files=("avatar",)))
     async def update_profile(
