@@ -68,3 +68,15 @@ def test_the_pool_has_one_thread_per_core_by_default() -> None:
     hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024)
     hasher.close()
     assert hasher.workers == (os.cpu_count() or 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are a Linux feature")
+async def test_the_pools_threads_yield_the_cores_to_the_event_loop() -> None:
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, workers=1, nice=5)
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    in_pool = await asyncio.get_running_loop().run_in_executor(hasher._pool, niceness)
+    hasher.close()
+    assert in_pool == min(19, niceness() + 5)

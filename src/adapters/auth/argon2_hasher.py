@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -18,15 +20,17 @@ T = TypeVar("T")
 class Argon2PasswordHasher:
     """Runs every hash and verification in a dedicated pool of `workers` threads, one per core by default.
     argon2 releases the GIL, so that many computations run in parallel and a burst of logins waits in the pool's
-    queue instead of taking every core from the requests around it (and never uses the event loop's default
-    executor). The bound is per process: N API processes on one machine may run N x `workers` at once, so with
-    one process per core, pass `workers=1` to keep the machine-wide bound at the core count."""
+    queue (never in the event loop's default executor). The pool's threads run at a lower CPU priority (`nice`
+    added to their niceness, on Linux): logins get every core the requests around them leave idle, and when both
+    want the cores the event loop comes first, so reads keep their latency during a burst of logins.
+    The bound is per process: N API processes on one machine may run N x `workers` at once."""
 
     def __init__(self, *, time_cost: int = 3, memory_cost: int = 65536, parallelism: int = 1,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, nice: int = 10) -> None:
         self._argon = Argon2(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
         self.workers = workers or os.cpu_count() or 1
-        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="argon2")
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="argon2",
+                                        initializer=_lower_priority, initargs=(nice,))
         self._dummy = self._argon.hash("not-a-real-password")
 
     async def hash(self, password: str) -> str:
@@ -53,3 +57,10 @@ class Argon2PasswordHasher:
             return self._argon.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def _lower_priority(nice: int) -> None:
+    """Raises this thread's niceness (a Linux thread is a task of its own: PRIO_PROCESS with its native id)."""
+    if nice > 0 and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
