@@ -29,6 +29,7 @@ from domain.identity.model import (
     SocialProvider,
     User,
 )
+from domain.identity.policies import LockoutPolicy
 from domain.shared.errors import Conflict
 
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
@@ -229,3 +230,134 @@ async def test_concurrent_rotations_of_one_token_let_exactly_one_through(databas
     results = await asyncio.gather(*(rotate(n) for n in range(20)))
     await engine.dispose()
     assert results.count(True) == 1
+
+
+# lockout writes ------------------------------------------------------------------------------------------
+
+POLICY = LockoutPolicy(max_failures=3, lock_for=timedelta(minutes=15))
+
+
+async def test_failed_logins_count_then_lock_as_the_domain_rule_says(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    await repos.commit()
+    read = await repos.users.get(user.id)
+    assert not await repos.users.record_failed_login(read, POLICY, NOW)
+    assert not await repos.users.record_failed_login(read, POLICY, NOW)
+    assert read.failed_logins == 2 and read.locked_until is None
+    assert await repos.users.record_failed_login(read, POLICY, NOW)
+    assert read.failed_logins == 0 and read.locked_until == NOW + timedelta(minutes=15)
+    assert await repos.users.record_failed_login(read, POLICY, NOW + timedelta(minutes=14))
+    assert read.failed_logins == 0 and read.locked_until == NOW + timedelta(minutes=15)
+    assert not await repos.users.record_failed_login(read, POLICY, NOW + timedelta(minutes=15))
+    assert read.failed_logins == 1
+    await repos.commit()
+
+
+async def test_a_login_is_written_only_while_the_account_is_not_locked(repos: Repos) -> None:
+    user = await repos.users.add(a_user())
+    await repos.commit()
+    read = await repos.users.get(user.id)
+    await repos.users.record_failed_login(read, POLICY, NOW)
+    assert await repos.users.record_login(read, NOW, new_hash="h2")
+    assert read.failed_logins == 0 and read.last_login == NOW and read.password_hash == "h2"
+    for _ in range(3):
+        await repos.users.record_failed_login(read, POLICY, NOW)
+    assert not await repos.users.record_login(read, NOW + timedelta(minutes=1))
+    assert read.is_locked(NOW + timedelta(minutes=1)) and read.last_login == NOW
+    assert await repos.users.record_login(read, NOW + timedelta(minutes=15))
+    assert read.locked_until is None and read.last_login == NOW + timedelta(minutes=15)
+    read.is_active = False
+    await repos.users.save(read)
+    assert not await repos.users.record_login(read, NOW + timedelta(minutes=16))
+    await repos.commit()
+
+
+async def read_then(factory: Any, user_id: int, barrier: asyncio.Barrier, write: Any) -> Any:
+    """As LogIn does: a plain read whose transaction ends, a wait (the hash), then one write, committed."""
+    async with factory() as session:
+        users = sql.SqlUserRepository(session)
+        user = await users.get(user_id)
+        await session.commit()
+        await barrier.wait()
+        result = await write(users, user)
+        await session.commit()
+        return result
+
+
+async def stored_user(factory: Any, user_id: int) -> User:
+    async with factory() as session:
+        user = await sql.SqlUserRepository(session).get(user_id)
+        assert user is not None
+        return user
+
+
+@pytest.mark.parametrize(("failures", "counted"), [(2, 2), (10, 2)])
+async def test_concurrent_failed_logins_on_postgresql_each_count_and_lock_exactly_once(
+        database_url: str, clean_database: None, failures: int, counted: int) -> None:
+    engine = make_engine(database_url, pool_size=failures)
+    factory = make_sessionmaker(engine)
+    async with factory() as session:
+        user = await sql.SqlUserRepository(session).add(a_user())
+        await session.commit()
+    barrier = asyncio.Barrier(failures)
+
+    async def fail(users: sql.SqlUserRepository, read: User) -> bool:
+        return await users.record_failed_login(read, POLICY, NOW)
+
+    locked = await asyncio.gather(*(read_then(factory, user.id, barrier, fail) for _ in range(failures)))
+    stored = await stored_user(factory, user.id)
+    await engine.dispose()
+    assert locked.count(False) == counted
+    if failures >= POLICY.max_failures:
+        assert stored.failed_logins == 0 and stored.locked_until == NOW + POLICY.lock_for
+    else:
+        assert stored.failed_logins == failures and stored.locked_until is None
+
+
+async def test_concurrent_right_passwords_on_postgresql_all_log_in(database_url: str,
+                                                                   clean_database: None) -> None:
+    engine = make_engine(database_url, pool_size=8)
+    factory = make_sessionmaker(engine)
+    async with factory() as session:
+        user = await sql.SqlUserRepository(session).add(a_user())
+        await session.commit()
+    barrier = asyncio.Barrier(8)
+
+    async def log_in(users: sql.SqlUserRepository, read: User) -> bool:
+        return await users.record_login(read, NOW)
+
+    written = await asyncio.gather(*(read_then(factory, user.id, barrier, log_in) for _ in range(8)))
+    stored = await stored_user(factory, user.id)
+    await engine.dispose()
+    assert written == [True] * 8 and stored.last_login == NOW
+
+
+async def test_a_login_read_before_a_lock_or_a_password_change_is_not_written(database_url: str,
+                                                                              clean_database: None) -> None:
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    async with factory() as session:
+        user = await sql.SqlUserRepository(session).add(a_user())
+        await session.commit()
+    async with factory() as first, factory() as second:
+        early, late = sql.SqlUserRepository(first), sql.SqlUserRepository(second)
+        read = await early.get(user.id)
+        await first.commit()
+        other = await late.get(user.id)
+        for _ in range(POLICY.max_failures):
+            await late.record_failed_login(other, POLICY, NOW)
+        await second.commit()
+        assert not await early.record_login(read, NOW)
+        assert read.is_locked(NOW)
+        await first.commit()
+        read = await early.get(user.id)
+        await first.commit()
+        assert await late.rehash_password(other, "h2")
+        await second.commit()
+        assert not await early.rehash_password(read, "h3")
+        assert not await early.record_login(read, NOW + POLICY.lock_for)
+        assert read.password_hash == "h2"
+        await first.commit()
+    stored = await stored_user(factory, user.id)
+    await engine.dispose()
+    assert stored.password_hash == "h2" and stored.last_login is None

@@ -22,10 +22,14 @@ from tests.application.scoped import InScope
 @dataclass
 class World:
     config: IdentityConfig = field(default_factory=IdentityConfig)
+    hasher_override: PasswordHasher | None = None
 
     def __post_init__(self) -> None:
         settings = Provider(scope=Scope.APP)
         settings.provide(lambda: self.config, provides=IdentityConfig)
+        if self.hasher_override is not None:
+            hasher = self.hasher_override
+            settings.provide(lambda: hasher, provides=PasswordHasher)
         self.container = memory_container(settings)
         get = self.container.get_sync
         self.store, self.clock, self.hasher = get(MemoryStore), get(FrozenClock), get(PasswordHasher)

@@ -38,7 +38,7 @@ def test_an_account_locks_exactly_on_the_nth_consecutive_failure(max_failures: i
     for attempt in range(1, failures + 1):
         if user.is_locked(NOW):
             break
-        if user.record_failed_login(max_failures=policy.max_failures, locked_until=NOW + policy.lock_for):
+        if user.record_failed_login(policy, NOW):
             locked_at = attempt
     if failures >= max_failures:
         assert locked_at == max_failures
@@ -54,7 +54,7 @@ def test_a_successful_login_resets_the_failure_count() -> None:
     user.record_login(NOW)
     assert user.failed_logins == 0
     assert user.last_login == NOW
-    assert not user.record_failed_login(max_failures=5, locked_until=NOW + timedelta(minutes=15))
+    assert not user.record_failed_login(LockoutPolicy(), NOW)
 
 
 @given(seconds=st.integers(1, 24 * 3600))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 
 from adapters.memory.store import MemoryStore, detached
@@ -19,6 +19,7 @@ from domain.identity.model import (
     SocialProvider,
     User,
 )
+from domain.identity.policies import LockoutPolicy
 from domain.shared.errors import Conflict
 
 
@@ -61,6 +62,41 @@ class MemoryUserRepository:
         assert user.id is not None
         self._check_unique(user)
         self._rows[user.id] = detached(user)
+
+    # Each method below reads and writes the stored row with no await in between: atomic, like its SQL statement.
+
+    async def record_failed_login(self, user: User, policy: LockoutPolicy, now: datetime) -> bool:
+        assert user.id is not None
+        stored = self._rows.get(user.id)
+        if stored is None:
+            return False
+        locked = stored.record_failed_login(policy, now)
+        user.failed_logins, user.locked_until = stored.failed_logins, stored.locked_until
+        return locked
+
+    async def record_login(self, user: User, now: datetime, *, new_hash: str | None = None) -> bool:
+        assert user.id is not None
+        stored = self._rows.get(user.id)
+        if stored is None:
+            return False
+        if not stored.can_log_in(now, user.password_hash):
+            fresh = detached(stored)
+            for column in fields(User):
+                setattr(user, column.name, getattr(fresh, column.name))
+            return False
+        for row in (stored, user):
+            row.record_login(now)
+            if new_hash is not None:
+                row.password_hash = new_hash
+        return True
+
+    async def rehash_password(self, user: User, new_hash: str) -> bool:
+        assert user.id is not None
+        stored = self._rows.get(user.id)
+        if stored is None or stored.password_hash != user.password_hash:
+            return False
+        stored.password_hash = user.password_hash = new_hash
+        return True
 
 
 class MemoryMunicipalityRepository:

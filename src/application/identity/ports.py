@@ -17,6 +17,7 @@ from domain.identity.model import (
     SocialProvider,
     User,
 )
+from domain.identity.policies import LockoutPolicy
 
 
 class UserRepository(Protocol):
@@ -36,6 +37,25 @@ class UserRepository(Protocol):
 
     async def save(self, user: User) -> None:
         """Writes changes made to a loaded user."""
+        ...
+
+    async def record_failed_login(self, user: User, policy: LockoutPolicy, now: datetime) -> bool:
+        """Counts one failed login of a user read earlier (no lock held), in one atomic write that applies
+        `User.record_failed_login` to the stored row: concurrent failures each count, exactly one of them locks,
+        and a failure meeting a lock set since `user` was read is not counted. `user` is left showing the stored
+        count and lock. True when the account is locked afterwards."""
+        ...
+
+    async def record_login(self, user: User, now: datetime, *, new_hash: str | None = None) -> bool:
+        """The write of a login whose password matched `user.password_hash`, in one conditional statement: only
+        if the stored row still passes `User.can_log_in` (active, not locked at `now` by a concurrent failure, the
+        password unchanged), resets the failures and the lock, stamps `last_login` and stores `new_hash` (a rehash
+        of the same password) when given. False when the row did not qualify: nothing written, `user` refreshed
+        from the stored row."""
+        ...
+
+    async def rehash_password(self, user: User, new_hash: str) -> bool:
+        """Stores a new hash of the same password, unless the password changed since `user` was read."""
         ...
 
 

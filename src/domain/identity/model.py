@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from domain.shared.actor import Actor
 from domain.shared.errors import InvalidInput
 from domain.shared.realm import Realm as Realm
+
+if TYPE_CHECKING:
+    from domain.identity.policies import LockoutPolicy
 
 
 class TwoFactorMethod(StrEnum):
@@ -102,14 +106,23 @@ class User:
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
-    def record_failed_login(self, *, max_failures: int, locked_until: datetime | None) -> bool:
-        """Counts a failure; returns True when this failure locks the account."""
+    def record_failed_login(self, policy: LockoutPolicy, now: datetime) -> bool:
+        """Counts a failure, unless the account is already locked at `now` (a failure meeting the lock is refused
+        and not counted). The `policy.max_failures`-th consecutive failure locks it until `now + policy.lock_for`
+        and the count starts again. True when the account is locked afterwards."""
+        if self.is_locked(now):
+            return True
         self.failed_logins += 1
-        if locked_until is not None and self.failed_logins >= max_failures:
-            self.locked_until = locked_until
+        if self.failed_logins >= policy.max_failures:
+            self.locked_until = now + policy.lock_for
             self.failed_logins = 0
             return True
         return False
+
+    def can_log_in(self, now: datetime, password_hash: str | None) -> bool:
+        """A login whose password matched `password_hash` (None: no password checked) may open a session: the
+        account is active, not locked at `now`, and its password has not changed since it was checked."""
+        return self.is_active and not self.is_locked(now) and self.password_hash == password_hash
 
     def record_login(self, now: datetime) -> None:
         self.failed_logins = 0

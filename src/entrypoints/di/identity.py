@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from dishka import Provider, Scope, provide, provide_all
@@ -61,9 +62,11 @@ class IdentityAdapters(Provider):
     def lifetimes(self, config: IdentityConfig) -> TokenLifetimes:
         return config.lifetimes
 
-    @provide
-    def hasher(self, settings: Settings) -> PasswordHasher:
-        return Argon2PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    @provide(provides=PasswordHasher)
+    def hasher(self, settings: Settings) -> Iterator[Argon2PasswordHasher]:
+        hasher = Argon2PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+        yield hasher
+        hasher.close()
 
     @provide
     def codec(self, settings: Settings, clock: Clock) -> TokenCodec:

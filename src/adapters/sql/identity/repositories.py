@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.sql.identity import tables
 from domain.identity.errors import EmailTaken, UsernameTaken
@@ -22,6 +24,7 @@ from domain.identity.model import (
     SocialProvider,
     User,
 )
+from domain.identity.policies import LockoutPolicy
 from domain.shared.errors import Conflict
 
 
@@ -73,6 +76,77 @@ class SqlUserRepository:
                 await self._session.flush()
         except IntegrityError:
             raise EmailTaken() from None
+
+
+    # The lockout writes below are single statements on a row read earlier without a lock. Under READ COMMITTED,
+    # concurrent UPDATEs of one row queue on its row lock for the statement only, and each re-evaluates its
+    # WHERE and SET on the row as the previous one left it: failures add up exactly and one of them locks.
+
+    async def record_failed_login(self, user: User, policy: LockoutPolicy, now: datetime) -> bool:
+        t = tables.users
+        count = t.c.failed_logins + 1
+        reaches = count >= policy.max_failures
+        result = await self._session.execute(
+            update(t)
+            .where(t.c.id == user.id, _unlocked(now))
+            .values(failed_logins=case((reaches, 0), else_=count),
+                    locked_until=case((reaches, literal(now + policy.lock_for, t.c.locked_until.type)),
+                                      else_=t.c.locked_until))
+            .returning(t.c.failed_logins, t.c.locked_until)
+            .execution_options(synchronize_session=False)
+        )
+        row = result.first()
+        if row is None:  # locked since it was read (or gone): refused, not counted
+            await self._refresh(user)
+            return user.is_locked(now)
+        set_committed_value(user, "failed_logins", row.failed_logins)
+        set_committed_value(user, "locked_until", row.locked_until)
+        return user.is_locked(now)
+
+    async def record_login(self, user: User, now: datetime, *, new_hash: str | None = None) -> bool:
+        t = tables.users
+        changes: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login": now}
+        if new_hash is not None:
+            changes["password_hash"] = new_hash
+        result = await self._session.execute(
+            update(t)
+            .where(t.c.id == user.id, t.c.is_active.is_(True), _unlocked(now),
+                   t.c.password_hash.is_not_distinct_from(user.password_hash))
+            .values(**changes)
+            .returning(t.c.id)
+            .execution_options(synchronize_session=False)
+        )
+        if result.first() is None:
+            await self._refresh(user)
+            return False
+        for name, value in changes.items():
+            set_committed_value(user, name, value)
+        return True
+
+    async def rehash_password(self, user: User, new_hash: str) -> bool:
+        t = tables.users
+        result = await self._session.execute(
+            update(t)
+            .where(t.c.id == user.id, t.c.password_hash == user.password_hash)
+            .values(password_hash=new_hash)
+            .returning(t.c.id)
+            .execution_options(synchronize_session=False)
+        )
+        if result.first() is None:
+            return False
+        set_committed_value(user, "password_hash", new_hash)
+        return True
+
+    async def _refresh(self, user: User) -> None:
+        await self._session.execute(
+            select(User).where(tables.users.c.id == user.id).execution_options(populate_existing=True)
+        )
+
+
+def _unlocked(now: datetime) -> ColumnElement[bool]:
+    """`not User.is_locked(now)`, in SQL."""
+    t = tables.users
+    return or_(t.c.locked_until.is_(None), t.c.locked_until <= now)
 
 
 class _Users(SQLAlchemyAsyncRepository[User]):  # type: ignore[type-var]
