@@ -121,11 +121,19 @@ class Samples:
 # ---------------------------------------------------------------- the app, in child processes
 
 class _Server(uvicorn.Server):
-    """uvicorn minus its signal handling (it re-raises the signal once stopped, before the worker is stopped)."""
+    """uvicorn minus its signal handling (it re-raises the signal once stopped, before the worker is stopped);
+    calls `announce` once it listens."""
+
+    announce: Callable[[], None] = staticmethod(lambda: None)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.announce()
 
 
 @dataclass(frozen=True)
@@ -142,11 +150,12 @@ class Role:
 
 
 def serve_app(runtime: Runtime, gateways: GatewaySettings, port: int, role: Role, profile: str | None,
-              count_sql: str | None) -> None:
+              count_sql: str | None, ready: Any) -> None:
     """A child process, on uvloop: the app (stand-in ticket owner, gateways pointed at the bench's fakes) on a
-    socket of its own bound with SO_REUSEPORT to the shared port, and/or the job worker."""
+    socket of its own bound with SO_REUSEPORT to the shared port, and/or the job worker. Puts its role's name
+    on `ready` once it serves."""
     dump = count_statements(f"{count_sql}.{role.name}") if count_sql is not None else None
-    main = _serve_app(runtime, gateways, port, role, dump)
+    main = _serve_app(runtime, gateways, port, role, dump, lambda: ready.put(role.name))
     if profile is None:
         uvloop.run(main)
         return
@@ -186,7 +195,7 @@ def count_statements(path: str) -> Callable[[], None]:
 
 
 async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, role: Role,
-                     dump: Callable[[], None] | None) -> None:
+                     dump: Callable[[], None] | None, announce: Callable[[], None]) -> None:
     mtn, orange, fedapay, stripe = settings
     built: list[Any] = [MtnGateway(mtn), OrangeGateway(orange), FedapayGateway(fedapay), StripeGateway(stripe)]
     container = make_container(runtime, payments_override(GatewayRegistry(built), TicketsForSale()))
@@ -210,13 +219,16 @@ async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, rol
         asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
     worker_task = await start_worker(worker) if worker is not None else None
     try:
-        if server is not None:
+        if server is None:
+            announce()
+        else:
+            server.announce = announce
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind(("127.0.0.1", port))
             await server.serve(sockets=[sock])
-        else:
+        if server is None:
             await stop.wait()
     finally:
         if worker is not None:
@@ -643,11 +655,14 @@ def main() -> None:
     try:
         with database(settings) as runtime:
             spawn = get_context("spawn")
+            ready = spawn.Queue()
             children = [(role.name, spawn.Process(target=serve_app, name=role.name, args=(
-                runtime, fakes.settings, port, role, args.profile, count_sql))) for role in roles]
+                runtime, fakes.settings, port, role, args.profile, count_sql, ready))) for role in roles]
             for _, child in children:
                 child.start()
             try:
+                for _ in children:  # every API process listens before the first connection (SO_REUSEPORT spreads
+                    ready.get(timeout=180)  # connections over the sockets bound when they are opened)
                 cpu = CpuMeter(data_dir, children, fakes.process, count_sql)
                 results = asyncio.run(run(args, runtime, url, fakes, cpu))
             finally:
