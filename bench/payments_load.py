@@ -1,12 +1,14 @@
 """Payments load driver, run on purpose (not part of the test suite).
 
-The real app (uvicorn and the job worker in one event loop, as `agora serve` runs them) starts in a child process
-on the embedded PostgreSQL. `agora serve` itself cannot be used: with AGORA_PAYMENTS=fake it has no purpose owner
-yet (tickets and subscriptions are not built), so every initiate would answer 400. The child therefore builds the
-app with `create_app(runtime, container=...)` and the DI override of tests/payments_support.py: a stand-in ticket
-owner (ticket "1" costs 5000 XOF) and gateways pointed at the four fake providers, which run in this process
-(threads on 127.0.0.1; Nagle's algorithm off, see --fake-nagle) and reach the app over real HTTP at its public
-URL. Then:
+The real app runs as `agora serve --workers N` runs it, on the embedded PostgreSQL: `--processes` API processes
+(default one per core, each on uvloop with httptools, each binding its own socket to the one port with
+SO_REUSEPORT) and the job worker in a process of its own (`--no-worker-process`: one in each API process's event
+loop). `agora serve` itself cannot be used: with AGORA_PAYMENTS=fake it has no purpose owner yet (tickets and
+subscriptions are not built), so every initiate would answer 400. The children therefore build the app with
+`create_app(runtime, container=...)` and the DI override of tests/payments_support.py: a stand-in ticket owner
+(ticket "1" costs 5000 XOF) and gateways pointed at the four fake providers, which run in a process of their own
+(`--no-fakes-process`: threads of this one, sharing the load generator's GIL; Nagle's algorithm off, see
+--fake-nagle) and reach the app over real HTTP at its public URL. Then:
 
 1. initiate -> callback -> REUSSI: `--concurrency` payers each pay a ticket with MTN from an ordinary number (the
    fake approves at once and calls the webhook), poll the payment every `--poll` seconds until it is REUSSI, and
@@ -18,7 +20,9 @@ URL. Then:
    the fake).
 
 Afterwards every payment of the three runs must be REUSSI with exactly one balanced settlement in the ledger
-(the "ledger ok n/n" notes). `--profile FILE` writes a cProfile of the app's event loop.
+(the "ledger ok n/n" notes). The first phase's notes give the CPU milliseconds each part spent per settled
+payment (and, with `--count-sql`, the statements the app sent per payment). `--profile FILE` writes a cProfile
+of each app process's event loop to FILE.<role>.
 
     uv run python bench/payments_load.py --duration 20 --concurrency 16 --callbacks 300 --card-payments 150
 """
@@ -684,9 +688,9 @@ def main() -> None:
     print_table(results)
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "payments_load.json").write_text(json.dumps(
-        {"load_average": [load_before[0], os.getloadavg()[0]], "processes": args.processes, "worker": worker,
-         "fakes_process": args.fakes_process, "results": [asdict(m) for m in results]}, indent=2))
+    context = {"load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+               "api_processes": args.processes, "worker": worker, "fakes_process": args.fakes_process}
+    (out / "payments_load.json").write_text(json.dumps([asdict(m) | context for m in results], indent=2))
 
 
 if __name__ == "__main__":
