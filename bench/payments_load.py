@@ -1,12 +1,14 @@
 """Payments load driver, run on purpose (not part of the test suite).
 
-The real app (uvicorn and the job worker in one event loop, as `agora serve` runs them) starts in a child process
-on the embedded PostgreSQL. `agora serve` itself cannot be used: with AGORA_PAYMENTS=fake it has no purpose owner
-yet (tickets and subscriptions are not built), so every initiate would answer 400. The child therefore builds the
-app with `create_app(runtime, container=...)` and the DI override of tests/payments_support.py: a stand-in ticket
-owner (ticket "1" costs 5000 XOF) and gateways pointed at the four fake providers, which run in this process
-(threads on 127.0.0.1; Nagle's algorithm off, see --fake-nagle) and reach the app over real HTTP at its public
-URL. Then:
+The real app runs as `agora serve --workers N` runs it, on the embedded PostgreSQL: `--processes` API processes
+(default one per core, each on uvloop with httptools, each binding its own socket to the one port with
+SO_REUSEPORT) and the job worker in a process of its own (`--no-worker-process`: one in each API process's event
+loop). `agora serve` itself cannot be used: with AGORA_PAYMENTS=fake it has no purpose owner yet (tickets and
+subscriptions are not built), so every initiate would answer 400. The children therefore build the app with
+`create_app(runtime, container=...)` and the DI override of tests/payments_support.py: a stand-in ticket owner
+(ticket "1" costs 5000 XOF) and gateways pointed at the four fake providers, which run in a process of their own
+(`--no-fakes-process`: threads of this one, sharing the load generator's GIL; Nagle's algorithm off, see
+--fake-nagle) and reach the app over real HTTP at its public URL. Then:
 
 1. initiate -> callback -> REUSSI: `--concurrency` payers each pay a ticket with MTN from an ordinary number (the
    fake approves at once and calls the webhook), poll the payment every `--poll` seconds until it is REUSSI, and
@@ -18,7 +20,9 @@ URL. Then:
    the fake).
 
 Afterwards every payment of the three runs must be REUSSI with exactly one balanced settlement in the ledger
-(the "ledger ok n/n" notes). `--profile FILE` writes a cProfile of the app's event loop.
+(the "ledger ok n/n" notes). The first phase's notes give the CPU milliseconds each part spent per settled
+payment (and, with `--count-sql`, the statements the app sent per payment). `--profile FILE` writes a cProfile
+of each app process's event loop to FILE.<role>.
 
     uv run python bench/payments_load.py --duration 20 --concurrency 16 --callbacks 300 --card-payments 150
 """
@@ -36,20 +40,27 @@ import random
 import secrets
 import shutil
 import signal
+import socket
 import socketserver
 import sys
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
+from multiprocessing import Pipe, get_context
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import uvicorn
-from sqlalchemy import select
+import uvloop
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python bench/payments_load.py` imports `tests`
 from tests.payments_support import TicketsForSale, payments_override
@@ -64,11 +75,11 @@ from adapters.payments.stripe import StripeGateway, StripeSettings
 from adapters.sql.database import make_engine
 from adapters.sql.payments import tables
 from adapters.sql.shared import tables as shared_tables
-from application.payments.config import WEBHOOK_PATHS
 from bench.identity_load import free_port, percentile
 from domain.payments.model import Account, PaymentMethod
 from entrypoints.bootstrap import database
 from entrypoints.di.container import make_container
+from entrypoints.di.payments import callback_urls
 from entrypoints.http.app import create_app
 from entrypoints.runtime import Runtime
 from entrypoints.settings import Settings
@@ -111,42 +122,118 @@ class Samples:
                        round(percentile(self.latencies, 0.5), 1), round(percentile(self.latencies, 0.99), 1), notes)
 
 
-# ---------------------------------------------------------------- the app, in a child process
+# ---------------------------------------------------------------- the app, in child processes
 
 class _Server(uvicorn.Server):
-    """uvicorn minus its signal handling (it re-raises the signal once stopped, before the worker is stopped)."""
+    """uvicorn minus its signal handling (it re-raises the signal once stopped, before the worker is stopped);
+    calls `announce` once it listens."""
+
+    announce: Callable[[], None] = staticmethod(lambda: None)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
 
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.announce()
 
-def serve_app(runtime: Runtime, gateways: GatewaySettings, port: int, with_worker: bool, profile: str | None) -> None:
-    """The child process: the app with the stand-in ticket owner and gateways pointed at the bench's fakes."""
+
+@dataclass(frozen=True)
+class Role:
+    """What one child runs: the API (with the job worker in its event loop, or not), or the worker alone."""
+
+    api: bool
+    worker: bool
+    index: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"api{self.index}" + ("+worker" if self.worker else "") if self.api else "worker"
+
+
+def serve_app(runtime: Runtime, gateways: GatewaySettings, port: int, role: Role, profile: str | None,
+              count_sql: str | None, ready: Any) -> None:
+    """A child process, on uvloop: the app (stand-in ticket owner, gateways pointed at the bench's fakes) on a
+    socket of its own bound with SO_REUSEPORT to the shared port, and/or the job worker. Puts its role's name
+    on `ready` once it serves."""
+    dump = count_statements(f"{count_sql}.{role.name}") if count_sql is not None else None
+    main = _serve_app(runtime, gateways, port, role, dump, lambda: ready.put(role.name))
     if profile is None:
-        asyncio.run(_serve_app(runtime, gateways, port, with_worker))
+        uvloop.run(main)
         return
     profiler = cProfile.Profile()  # the event loop's thread only
     try:
-        profiler.runcall(asyncio.run, _serve_app(runtime, gateways, port, with_worker))
+        profiler.runcall(uvloop.run, main)
     finally:
-        profiler.dump_stats(profile)
+        profiler.dump_stats(f"{profile}.{role.name}")
 
 
-async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, with_worker: bool) -> None:
+def count_statements(path: str) -> Callable[[], None]:
+    """Counts the statements this process sends (by kind), its transactions and pool checkouts; the function
+    returned writes them to `path` (the app calls it on SIGUSR1)."""
+    counts: Counter[str] = Counter()
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def statement(conn: Any, cursor: Any, text: str, *args: Any) -> None:
+        counts[text.lstrip().split(None, 1)[0].upper()] += 1
+
+    @event.listens_for(Engine, "begin")
+    def begin(conn: Any) -> None:
+        counts["BEGIN"] += 1
+
+    @event.listens_for(Engine, "commit")
+    def commit(conn: Any) -> None:
+        counts["COMMIT"] += 1
+
+    def checkout(*args: Any) -> None:
+        counts["checkout"] += 1
+
+    event.listen(Pool, "checkout", checkout)
+
+    def dump() -> None:
+        Path(path).write_text(json.dumps(counts))
+
+    return dump
+
+
+async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, role: Role,
+                     dump: Callable[[], None] | None, announce: Callable[[], None]) -> None:
     mtn, orange, fedapay, stripe = settings
-    built = [MtnGateway(mtn), OrangeGateway(orange), FedapayGateway(fedapay), StripeGateway(stripe)]
+    built: list[Any] = [MtnGateway(mtn), OrangeGateway(orange), FedapayGateway(fedapay), StripeGateway(stripe)]
     container = make_container(runtime, payments_override(GatewayRegistry(built), TicketsForSale()))
-    worker = build_worker(runtime, container) if with_worker else None
-    app = create_app(runtime, container=container)
-    logging.getLogger().setLevel(logging.WARNING)  # after Litestar's default logging config (INFO)
-    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_config=None,
-                                    access_log=False, timeout_graceful_shutdown=10))
+    worker = build_worker(runtime, container) if role.worker else None
+    stop = asyncio.Event()
+    server: _Server | None = None
+    if role.api:
+        app = create_app(runtime, container=container)
+        logging.getLogger().setLevel(logging.WARNING)  # after Litestar's default logging config (INFO)
+        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_config=None,
+                                        access_log=False, http="httptools", timeout_graceful_shutdown=10))
+
+    def stopping() -> None:
+        stop.set()
+        if server is not None:
+            server.should_exit = True
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(signum, lambda: setattr(server, "should_exit", True))
+        asyncio.get_running_loop().add_signal_handler(signum, stopping)
+    if dump is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump)
     worker_task = await start_worker(worker) if worker is not None else None
     try:
-        await server.serve()
+        if server is None:
+            announce()
+        else:
+            server.announce = announce
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind(("127.0.0.1", port))
+            await server.serve(sockets=[sock])
+        if server is None:
+            await stop.wait()
     finally:
         if worker is not None:
             await stop_worker(worker)
@@ -154,6 +241,84 @@ async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, wit
         await container.close()
         for gateway in built:
             await gateway.aclose()
+
+
+# ---------------------------------------------------------------- the fakes, in a process of their own
+
+def serve_fakes(connection: Connection, webhooks: dict[PaymentMethod, str], callback_delay: float,
+                nagle: bool) -> None:
+    """The four fake providers (threads of this process), driven by the bench through `connection`."""
+    socketserver.StreamRequestHandler.disable_nagle_algorithm = not nagle
+    local = start_fakes(webhooks, callback_delay)
+    connection.send(fake_settings(local))
+    try:
+        while True:
+            command, argument = connection.recv()
+            if command == "stop":
+                break
+            connection.send(FAKE_COMMANDS[command](local, argument))
+    finally:
+        local.stop()
+        connection.close()
+
+
+def start_fakes(webhooks: dict[PaymentMethod, str], callback_delay: float) -> LocalProviders:
+    local = LocalProviders(moov_webhook=webhooks[PaymentMethod.MOOV],
+                           stripe_webhook=webhooks[PaymentMethod.CARD]).start()
+    local.mtn.behaviour.callback_delay = callback_delay
+    return local
+
+
+def fake_settings(local: LocalProviders) -> GatewaySettings:
+    return local.mtn_settings(), local.orange_settings(), local.fedapay_settings(), local.stripe_settings()
+
+
+def settle_pending_mtn(local: LocalProviders, _: Any) -> list[Delivery]:
+    """Settles every MTN request to pay still pending; returns their callbacks, held back."""
+    references = [ref for ref, t in list(local.mtn.transactions.items())
+                  if t.kind == "requesttopay" and t.status == "PENDING"]
+    return held_back(local.mtn, lambda: [local.mtn.settle(ref) for ref in references])
+
+
+def complete_checkouts(local: LocalProviders, sessions: list[str]) -> list[Delivery]:
+    """Completes these Stripe checkout sessions; returns their events, held back."""
+    return held_back(local.stripe, lambda: [local.stripe.complete(sid) for sid in sessions])
+
+
+FAKE_COMMANDS: dict[str, Callable[[LocalProviders, Any], Any]] = {
+    "settle_pending_mtn": settle_pending_mtn, "complete_checkouts": complete_checkouts}
+
+
+class Fakes:
+    """The fakes as the load sees them: in this process (threads), or in their own (commands over a pipe)."""
+
+    def __init__(self, webhooks: dict[PaymentMethod, str], callback_delay: float, nagle: bool,
+                 own_process: bool) -> None:
+        self.process: BaseProcess | None = None
+        self._local: LocalProviders | None = None
+        if own_process:
+            self._pipe, child = Pipe()
+            self.process = get_context("spawn").Process(target=serve_fakes, name="fakes",
+                                                        args=(child, webhooks, callback_delay, nagle))
+            self.process.start()
+            self.settings: GatewaySettings = self._pipe.recv()
+        else:
+            socketserver.StreamRequestHandler.disable_nagle_algorithm = not nagle
+            self._local = start_fakes(webhooks, callback_delay)
+            self.settings = fake_settings(self._local)
+
+    def call(self, command: str, argument: Any = None) -> Any:
+        if self._local is not None:
+            return FAKE_COMMANDS[command](self._local, argument)
+        self._pipe.send((command, argument))
+        return self._pipe.recv()
+
+    def stop(self) -> None:
+        if self._local is not None:
+            self._local.stop()
+        if self.process is not None:
+            self._pipe.send(("stop", None))
+            self.process.join(10)
 
 
 # ---------------------------------------------------------------- the load
@@ -316,7 +481,7 @@ async def outbox_backlog(database_url: str) -> int:
         await engine.dispose()
 
 
-async def run(args: argparse.Namespace, runtime: Runtime, url: str, local: LocalProviders) -> list[Measure]:
+async def run(args: argparse.Namespace, runtime: Runtime, url: str, fakes: Fakes, cpu: CpuMeter) -> list[Measure]:
     limits = httpx.Limits(max_connections=args.concurrency + 4)
     results: list[Measure] = []
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
@@ -329,26 +494,27 @@ async def run(args: argparse.Namespace, runtime: Runtime, url: str, local: Local
 
         # 1. initiate -> callback -> REUSSI
         initiated, settled = Samples(), Samples()
+        cpu.start()
+        print(f"initiate -> REUSSI for {args.duration} s", file=sys.stderr, flush=True)
         started = time.perf_counter()
         stop = started + args.duration
         await asyncio.gather(*(pay_and_wait(client, token, stop, args.poll, args.settle_timeout, initiated, settled)
                                for token in tokens))
         elapsed = time.perf_counter() - started
+        costs = cpu.stop(len(settled.uuids))
         results.append(initiated.measure("initiate MTN (approved at once)", elapsed))
         results.append(settled.measure(
             f"initiate -> REUSSI ({args.concurrency} payers)", elapsed,
             f"{settled.polls / max(1, len(settled.uuids)):.1f} polls/payment; "
             f"{await check_ledger(runtime.database_url, settled.uuids)}; "
-            f"outbox backlog {await outbox_backlog(runtime.database_url)}"))
+            f"outbox backlog {await outbox_backlog(runtime.database_url)}; CPU ms/payment: {costs}"))
 
         # 2. MTN callbacks of payments left pending, with duplicates
         if args.callbacks:
             pending, created, seconds = await initiate_many(
                 client, tokens, [ticket(PaymentMethod.MTN, PENDING)] * args.callbacks, args.concurrency)
             results.append(pending.measure("initiate MTN (left pending)", seconds))
-            references = [ref for ref, t in list(local.mtn.transactions.items())
-                          if t.kind == "requesttopay" and t.status == "PENDING"]
-            deliveries = held_back(local.mtn, lambda: [local.mtn.settle(ref) for ref in references])
+            deliveries = fakes.call("settle_pending_mtn")
             callbacks, seconds = await fire(client, deliveries, args.copies, args.concurrency)
             uuids = [body["payment_uuid"] for body in created]
             results.append(callbacks.measure(
@@ -362,7 +528,7 @@ async def run(args: argparse.Namespace, runtime: Runtime, url: str, local: Local
                                  for n in range(args.card_payments)], args.concurrency)
             results.append(cards.measure("initiate card (checkout)", seconds))
             sessions = [body["payment_url"].rsplit("/", 1)[-1] for body in created]
-            deliveries = held_back(local.stripe, lambda: [local.stripe.complete(sid) for sid in sessions])
+            deliveries = fakes.call("complete_checkouts", sessions)
             events, seconds = await fire(client, deliveries, args.copies, args.concurrency)
             uuids = [body["payment_uuid"] for body in created]
             results.append(events.measure(
@@ -379,6 +545,73 @@ def print_table(results: list[Measure]) -> None:
               f"{m.errors:6d} | {m.notes} |")
 
 
+class CpuMeter:
+    """CPU seconds each part used between `start` and `stop` (the app's processes, the embedded PostgreSQL,
+    the fakes, this load generator), and, with --count-sql, the statements the app sent; per settled payment."""
+
+    def __init__(self, data_dir: Path, apps: Sequence[tuple[str, BaseProcess]], fakes: BaseProcess | None,
+                 count_sql: str | None) -> None:
+        self._data_dir = data_dir
+        self._apps = apps
+        self._fakes = fakes
+        self._count_sql = count_sql
+        self._before: dict[str, dict[int, float]] = {}
+        self._sql_before: Counter[str] = Counter()
+
+    def _parts(self) -> dict[str, list[psutil.Process]]:
+        postgres = [p for p in psutil.process_iter(["name", "cmdline"])
+                    if p.info["name"] == "postgres" and str(self._data_dir) in " ".join(p.info["cmdline"] or [])]
+        parts = {name: [psutil.Process(p.pid)] for name, p in self._apps if p.pid}
+        parts |= {"postgres": [*postgres, *(c for p in postgres for c in p.children(recursive=True))],
+                 "load": [psutil.Process()]}
+        if self._fakes is not None and self._fakes.pid:
+            parts["fakes"] = [psutil.Process(self._fakes.pid)]
+        return parts
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        sample: dict[str, dict[int, float]] = {}
+        for part, processes in self._parts().items():
+            sample[part] = {}
+            for process in processes:
+                with contextlib.suppress(psutil.Error):
+                    times = process.cpu_times()
+                    sample[part][process.pid] = times.user + times.system
+        return sample
+
+    def _sql(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        if self._count_sql is None:
+            return total
+        for name, process in self._apps:
+            path = Path(f"{self._count_sql}.{name}")
+            path.unlink(missing_ok=True)
+            if process.pid:
+                os.kill(process.pid, signal.SIGUSR1)
+            for _ in range(100):
+                if path.exists() and path.stat().st_size:
+                    break
+                time.sleep(0.02)
+            with contextlib.suppress(OSError, ValueError):
+                total.update(json.loads(path.read_text()))
+        return total
+
+    def start(self) -> None:
+        self._sql_before = self._sql()
+        self._before = self._sample()
+
+    def stop(self, payments: int) -> str:
+        after, n = self._sample(), max(1, payments)
+        costs = {part: sum(t - self._before.get(part, {}).get(pid, 0.0) for pid, t in pids.items())
+                 for part, pids in after.items()}
+        text = ", ".join(f"{part} {seconds * 1000 / n:.1f}" for part, seconds in costs.items())
+        if self._count_sql is not None:
+            sql = self._sql()
+            sql.subtract(self._sql_before)
+            text += "; statements/payment: " + ", ".join(
+                f"{kind} {count / n:.1f}" for kind, count in sql.most_common() if count > 0)
+        return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of initiate -> REUSSI")
@@ -390,14 +623,23 @@ def main() -> None:
     parser.add_argument("--callbacks", type=int, default=300, help="pending MTN payments whose callbacks are fired")
     parser.add_argument("--card-payments", type=int, default=150, help="card payments whose Stripe events are fired")
     parser.add_argument("--copies", type=int, default=2, help="times each callback is sent (duplicates)")
-    parser.add_argument("--no-worker", action="store_true", help="do not run the job worker in the app's process")
-    parser.add_argument("--profile", metavar="FILE", help="write the app's cProfile stats (event loop) to FILE")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="API processes on the one port (SO_REUSEPORT); default one per core")
+    parser.add_argument("--worker-process", action=argparse.BooleanOptionalAction, default=True,
+                        help="the job worker in a process of its own (as `agora serve --workers N`), or, with "
+                             "--no-worker-process, in each API process's event loop")
+    parser.add_argument("--no-worker", action="store_true", help="run no job worker at all")
+    parser.add_argument("--fakes-process", action=argparse.BooleanOptionalAction, default=True,
+                        help="the fake providers in a process of their own, or in this one's threads (sharing "
+                             "its GIL with the load generator)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write each app process's cProfile (event loop) to FILE.<role>")
+    parser.add_argument("--count-sql", action="store_true", help="count the statements the app sends per payment")
     parser.add_argument("--fake-nagle", action="store_true",
                         help="leave Nagle's algorithm on in the fakes (each answer with a body then waits ~40 ms)")
     args = parser.parse_args()
     # The fakes answer a keep-alive request in two writes (headers, then body): with Nagle's algorithm on, the body
     # waits for the client's delayed ACK (~40 ms on Linux). Real providers do not add that to every call.
-    socketserver.StreamRequestHandler.disable_nagle_algorithm = not args.fake_nagle
 
     data_dir = Path(tempfile.mkdtemp(prefix="agora-bench-", dir="/tmp"))
     port = free_port()
@@ -407,33 +649,48 @@ def main() -> None:
         login_limit_per_minute=1_000_000, payments_return_url="https://spotvibe.example/paiements/retour",
         payments_cancel_url="https://spotvibe.example/paiements/annule",
         reconcile_after_seconds=3600)  # the reconciler must leave the pending payments to their callbacks
-    local = LocalProviders(moov_webhook=url + WEBHOOK_PATHS[PaymentMethod.MOOV],
-                           stripe_webhook=url + WEBHOOK_PATHS[PaymentMethod.CARD]).start()
-    local.mtn.behaviour.callback_delay = args.callback_delay
+    fakes = Fakes(callback_urls(settings), args.callback_delay, args.fake_nagle, args.fakes_process)
+    roles = [Role(api=True, worker=not args.worker_process and not args.no_worker, index=i)
+             for i in range(args.processes)]
+    if args.worker_process and not args.no_worker:
+        roles.append(Role(api=False, worker=True))
+    count_sql = str(data_dir / "statements") if args.count_sql else None
     load_before = os.getloadavg()
     try:
         with database(settings) as runtime:
-            gateways = (local.mtn_settings(), local.orange_settings(), local.fedapay_settings(),
-                        local.stripe_settings())
-            server = get_context("spawn").Process(target=serve_app, args=(runtime, gateways, port,
-                                                                          not args.no_worker, args.profile))
-            server.start()
+            spawn = get_context("spawn")
+            ready = spawn.Queue()
+            children = [(role.name, spawn.Process(target=serve_app, name=role.name, args=(
+                runtime, fakes.settings, port, role, args.profile, count_sql, ready))) for role in roles]
+            for _, child in children:
+                child.start()
             try:
-                results = asyncio.run(run(args, runtime, url, local))
+                for _ in children:  # every API process listens before the first connection (SO_REUSEPORT spreads
+                    ready.get(timeout=180)  # connections over the sockets bound when they are opened)
+                cpu = CpuMeter(data_dir, children, fakes.process, count_sql)
+                results = asyncio.run(run(args, runtime, url, fakes, cpu))
             finally:
-                server.terminate()
-                server.join(30)
-                if server.is_alive():
-                    server.kill()
+                for _, child in children:
+                    child.terminate()
+                for _, child in children:
+                    child.join(30)
+                    if child.is_alive():
+                        child.kill()
     finally:
-        local.stop()
+        fakes.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+    worker = ("no worker" if args.no_worker else "the worker in its own process" if args.worker_process
+              else "a worker in each API process")
     print(f"{os.cpu_count()} CPUs; load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}; "
-          f"app {'with' if not args.no_worker else 'without'} its worker; MTN callback delay {args.callback_delay} s")
+          f"{args.processes} API processes, {worker}; fakes in "
+          f"{'their own process' if args.fakes_process else 'the load generator'}; "
+          f"MTN callback delay {args.callback_delay} s")
     print_table(results)
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "payments_load.json").write_text(json.dumps([asdict(m) for m in results], indent=2))
+    context = {"load_average": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+               "api_processes": args.processes, "worker": worker, "fakes_process": args.fakes_process}
+    (out / "payments_load.json").write_text(json.dumps([asdict(m) | context for m in results], indent=2))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.clock import SystemClock
@@ -622,3 +622,28 @@ async def test_an_unknown_payer_is_a_bug_not_a_conflict(factory: Any) -> None:
     async with factory() as session:
         with pytest.raises(IntegrityError):
             await sql.SqlPaymentRepository(session).add(a_payment(123_456))
+
+
+async def test_a_save_that_cannot_clash_is_written_without_a_savepoint(factory: Any) -> None:
+    payment = await _stored_payment(factory)
+    async with factory() as session:
+        statements: list[str] = []
+        event.listen(session.sync_session.bind, "before_cursor_execute",
+                     lambda conn, cursor, text, *rest: statements.append(text.split(None, 1)[0].upper()))
+        payments = sql.SqlPaymentRepository(session)
+        loaded = await payments.get_for_update(payment.uuid)
+        assert loaded is not None
+        loaded.flag_for_refund("Montant reçu différent du montant attendu")
+        statements.clear()
+        await payments.save(loaded)
+        assert statements == ["UPDATE"]
+        twin = await payments.add(a_payment(loaded.payer_id, 2))
+        twin.internal_reference = loaded.internal_reference  # a unique column changed: it may clash
+        statements.clear()
+        with pytest.raises(Conflict):
+            await payments.save(twin)
+        assert "SAVEPOINT" in statements
+        await session.commit()  # the refused save left the transaction usable
+    async with factory() as session:
+        again = await sql.SqlPaymentRepository(session).get(payment.uuid)
+        assert again is not None and again.flagged_for_refund

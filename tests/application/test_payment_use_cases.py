@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.memory.payments import MemoryCommissionRepository
 from application.payments.charges import InitiatePaymentCommand, PaymentCommand
 from application.payments.ports import RefundOrder, RefundOutcome
 from application.payments.refunds import MANUAL, CompleteRefundCommand, DecideRefundCommand, RequestRefundCommand
@@ -15,6 +16,8 @@ from application.payments.topics import PAYMENT_SETTLED
 from domain.payments.errors import GatewayRejected, InvalidCallback, InvalidTransition, MethodInactive
 from domain.payments.model import (
     Account,
+    Commission,
+    CommissionType,
     PaymentMethod,
     PaymentStatus,
     PaymentType,
@@ -81,6 +84,20 @@ async def test_an_unsigned_callback_is_only_a_reason_to_ask_the_provider(world: 
     assert [m.topic for m in world.outbox.messages()] == [PAYMENT_SETTLED]
     [commission] = await world.queries.commissions(ADMIN, 10, 0)
     assert commission.amount_minor == 500 and commission.rate_basis_points == 1_000
+
+
+async def test_a_commission_recorded_before_the_first_settlement_does_not_stop_it(world: PaymentWorld) -> None:
+    payment = await world.buy()
+    assert payment.id is not None
+    await MemoryCommissionRepository(world.store).add(Commission(
+        payment_id=payment.id, type=CommissionType.TICKETING, currency="XOF", amount_minor=500,
+        rate_basis_points=1_000, label="déjà là", created_at=world.clock.now(), beneficiary_id=None))
+    world.mtn.settle(payment.provider_reference or "")
+    assert (await world.callback(MTN, world.callback_for(payment))).outcome == "applied"
+    assert (await world.payment(payment.uuid)).status is PaymentStatus.SUCCEEDED
+    [commission] = await world.queries.commissions(ADMIN, 10, 0)
+    assert commission.label == "déjà là"
+    assert sum(e.amount_minor for e in await world.ledger.between(None, None)) == 0
 
 
 async def test_the_same_success_delivered_ten_times_moves_money_once(world: PaymentWorld) -> None:

@@ -83,9 +83,13 @@ class SubmitAttempt:
         self._config = config
 
     async def __call__(self, payment: Payment) -> PaymentView:
+        """`payment` is new (not added yet: it is added with its first try) or an existing one to try again."""
         gateway = gateway_for(self._gateways, payment)
         number = payment.start_attempt(self._clock.now())
-        await self._payments.save(payment)
+        if payment.id is None:
+            await self._payments.add(payment)
+        else:
+            await self._payments.save(payment)
         assert payment.id is not None
         attempt = await self._attempts.add(Attempt(
             payment_id=payment.id, number=number, method=payment.method, reference=uuid.uuid4(),
@@ -174,13 +178,13 @@ class InitiatePayment:
         fees, net = policy.split(quote.amount, rate)
         now = self._clock.now()
         sequence = await self._payments.next_reference_number(now.date())
-        payment = await self._payments.add(Payment(
+        payment = Payment(
             uuid=uuid.uuid4(), payer_id=cmd.actor.user_id, type=cmd.payment_type, purpose_kind=purpose.kind,
             purpose_reference=purpose.reference, description=quote.description[:200],
             currency=quote.amount.currency, amount_minor=quote.amount.minor, fees_minor=fees.minor,
             net_minor=net.minor, method=cmd.method, internal_reference=internal_reference(now.date(), sequence),
-            created_at=now, updated_at=now, beneficiary_id=quote.beneficiary_id, phone=phone, email=cmd.email))
-        return await self._submit(payment)
+            created_at=now, updated_at=now, beneficiary_id=quote.beneficiary_id, phone=phone, email=cmd.email)
+        return await self._submit(payment)  # added with its first try
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from domain.payments.model import (
     RefundReason,
 )
 from domain.payments.policies import settlement_entries
+from domain.shared.errors import Conflict
 
 log = logging.getLogger("agora.payments")
 
@@ -98,14 +99,19 @@ class Settlement:
 
     async def _book(self, payment: Payment) -> None:
         assert payment.id is not None
-        if not await self._ledger.record(settlement_entries(payment)):
+        first = await self._ledger.record(settlement_entries(payment))
+        if not first:
             log.error("payment %s: settlement already in the ledger", payment.uuid)
-        if payment.fees_minor and await self._commissions.for_payment(payment.id) is None:
-            await self._commissions.add(Commission(
-                payment_id=payment.id, type=COMMISSION_TYPES.get(payment.type, CommissionType.OTHER),
-                currency=payment.currency, amount_minor=payment.fees_minor,
-                rate_basis_points=round(payment.fees_minor * 10_000 / payment.amount_minor),
-                label=payment.description, created_at=self._clock.now(), beneficiary_id=payment.beneficiary_id))
+        # The commission is written with the first settlement: only a repeated one has to look for it.
+        if payment.fees_minor and (first or await self._commissions.for_payment(payment.id) is None):
+            try:
+                await self._commissions.add(Commission(
+                    payment_id=payment.id, type=COMMISSION_TYPES.get(payment.type, CommissionType.OTHER),
+                    currency=payment.currency, amount_minor=payment.fees_minor,
+                    rate_basis_points=round(payment.fees_minor * 10_000 / payment.amount_minor),
+                    label=payment.description, created_at=self._clock.now(), beneficiary_id=payment.beneficiary_id))
+            except Conflict:
+                log.error("payment %s: its commission was already recorded", payment.uuid)
         if payment.flagged_for_refund:
             await self.open_refund_for_flagged(payment)
 
