@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -30,8 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-worker", action="store_true", help="do not run the job worker process")
     serve.add_argument("--worker-concurrency", type=_positive, default=10, metavar="N",
                        help="jobs the worker process runs at once (default %(default)s)")
-    serve.add_argument("--reuse-port", action="store_true",
-                       help="each API process binds the port (SO_REUSEPORT) instead of sharing one socket")
+    serve.add_argument("--shared-socket", action="store_true",
+                       help="the API processes accept on one socket the parent binds (default: each binds the port"
+                            " with SO_REUSEPORT, which spreads connections more evenly)")
 
     worker = commands.add_parser("worker", help="run the job worker and the outbox relay alone")
     worker.add_argument("--concurrency", type=_positive, default=10,
@@ -112,7 +114,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     return supervise(settings, ServeOptions(
         host=args.host, port=args.port, workers=args.workers, with_worker=not args.no_worker,
-        worker_concurrency=args.worker_concurrency, reuse_port=args.reuse_port))
+        worker_concurrency=args.worker_concurrency,
+        reuse_port=not args.shared_socket and hasattr(socket, "SO_REUSEPORT")))
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:

@@ -47,7 +47,9 @@ class ServeOptions:
     workers: int = 1
     with_worker: bool = True
     worker_concurrency: int = 10
-    reuse_port: bool = False  # each API process binds the port itself (SO_REUSEPORT) instead of sharing one
+    # each API process binds the port itself (SO_REUSEPORT: the kernel spreads connections evenly, see
+    # docs/deploy.md) instead of accepting on one socket the parent shares
+    reuse_port: bool = hasattr(socket, "SO_REUSEPORT")
 
 
 def default_workers() -> int:
