@@ -32,6 +32,7 @@ log = logging.getLogger("agora")
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 SUPERVISED_SIGNALS = (signal.SIGTERM,)
+FORCE_SIGNAL = signal.SIGUSR1  # from the supervising parent, on a second Ctrl-C
 PARENT_CHECK_SECONDS = 0.5
 
 T = TypeVar("T")
@@ -84,22 +85,38 @@ class _BeforeShutdown:
 
 
 @contextlib.contextmanager
-def _on_signals(handler: Callable[[], None], *, supervised: bool = False) -> Iterator[None]:
-    """`handler` on each stop signal; supervised, on SIGTERM only, and also when the parent process is gone.
-    A supervised child starts with its stop signals blocked (see supervisor.py): they come now."""
+def _on_signals(stop: Callable[[], None], force: Callable[[], None], *, supervised: bool = False) -> Iterator[None]:
+    """`stop` on the first stop signal, `force` on the next. Supervised (a child of `agora serve`): SIGTERM
+    stops, however often it comes (a service manager may signal the whole group as the parent does),
+    SIGUSR1 forces, and a child whose parent is gone stops; the child started with these signals blocked
+    (supervisor.py): they come now, and SIGTERM is ignored once the loop no longer handles it."""
     loop = asyncio.get_running_loop()
     signals = SUPERVISED_SIGNALS if supervised else STOP_SIGNALS
+    stopped = False
+
+    def on_signal() -> None:
+        nonlocal stopped
+        if stopped and not supervised:
+            force()
+        elif not stopped:
+            stopped = True
+            stop()
+
     for signum in signals:
-        loop.add_signal_handler(signum, handler)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
-    orphaned = asyncio.create_task(_parent_gone(handler)) if supervised else None
+        loop.add_signal_handler(signum, on_signal)
+    if supervised:
+        loop.add_signal_handler(FORCE_SIGNAL, force)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {*signals, FORCE_SIGNAL} if supervised else signals)
+    orphaned = asyncio.create_task(_parent_gone(on_signal)) if supervised else None
     try:
         yield
     finally:
         if orphaned is not None:
             orphaned.cancel()
-        for signum in signals:
+        for signum in (*signals, FORCE_SIGNAL) if supervised else signals:
             loop.remove_signal_handler(signum)
+        if supervised:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 async def _parent_gone(handler: Callable[[], None]) -> None:
@@ -135,12 +152,12 @@ async def serve(runtime: Runtime, *, host: str = "127.0.0.1", port: int = 8000, 
     if reuse_port:
         sockets = [reuse_port_socket(host, port)]
 
-    def on_signal() -> None:
-        if server.should_exit:
-            server.force_exit = True
-        else:
-            log.info("stopping (a second signal drops open connections)")
-            server.should_exit = True
+    def on_stop() -> None:
+        log.info("stopping (a second signal drops open connections)")
+        server.should_exit = True
+
+    def on_force() -> None:
+        server.should_exit = server.force_exit = True
 
     def on_worker_done(task: asyncio.Task[None]) -> None:
         nonlocal status
@@ -149,7 +166,7 @@ async def serve(runtime: Runtime, *, host: str = "127.0.0.1", port: int = 8000, 
             status = 1
             server.should_exit = True
 
-    with _on_signals(on_signal, supervised=supervised):
+    with _on_signals(on_stop, on_force, supervised=supervised):
         worker_task = None
         try:
             if worker is not None:
@@ -203,14 +220,11 @@ async def work(runtime: Runtime, *, concurrency: int = 10, on_ready: Callable[[]
     worker: Worker[Any] = build_worker(runtime, container, concurrency=concurrency)
     stop, force = asyncio.Event(), asyncio.Event()
 
-    def on_signal() -> None:
-        if stop.is_set():
-            force.set()
-        else:
-            log.info("stopping the worker (a second signal cancels the running jobs)")
-            stop.set()
+    def on_stop() -> None:
+        log.info("stopping the worker (a second signal cancels the running jobs)")
+        stop.set()
 
-    with _on_signals(on_signal, supervised=supervised):
+    with _on_signals(on_stop, force.set, supervised=supervised):
         try:
             worker_task = await start_worker(worker)
             if on_ready is not None:

@@ -9,7 +9,9 @@ A child that dies is logged and started again; one that dies `CRASH_LIMIT` times
 seconds (a start-up that cannot succeed) stops everything with status 1. SIGINT or SIGTERM to the parent
 (or Ctrl-C, which the terminal sends to the whole process group) stops the children: the API processes
 finish their open requests, the worker its running jobs; the embedded PostgreSQL stops last. A second
-signal forces: the API processes drop their connections, the worker cancels its jobs (SAQ retries them).
+signal to the parent forces (it sends SIGUSR1): the API processes drop their connections, the worker cancels
+its jobs (SAQ retries them). A child takes any number of SIGTERMs as one, so a service manager that signals
+the whole group (systemd's default) still gets a graceful stop.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ log = logging.getLogger("agora")
 CRASH_LIMIT = 5
 CRASH_WINDOW = 60.0
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+FORCE_SIGNAL = signal.SIGUSR1  # what a child takes as "drop everything" (entrypoints/server.py)
 
 
 @dataclass(frozen=True)
@@ -157,14 +160,16 @@ class Supervisor:
                 self.stopping += 1
                 if self.stopping == 1:
                     log.info("stopping (a second signal forces)")
+                    self._signal_children(signal.SIGTERM)
                 elif self.stopping == 2:
                     log.warning("forcing the stop")
-                else:
-                    continue
-                for child in self.children:
-                    if child.process is not None and child.process.pid is not None:
-                        with contextlib.suppress(ProcessLookupError):
-                            os.kill(child.process.pid, signal.SIGTERM)
+                    self._signal_children(FORCE_SIGNAL)
+
+    def _signal_children(self, signum: int) -> None:
+        for child in self.children:
+            if child.process is not None and child.process.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child.process.pid, signum)
 
     def _ready(self, child: Child) -> None:
         assert child.ready is not None
@@ -204,10 +209,7 @@ class Supervisor:
                       len(child.crashes), CRASH_WINDOW)
             self.status = 1
             self.stopping = 1
-            for other in self.children:
-                if other.process is not None and other.process.pid is not None:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(other.process.pid, signal.SIGTERM)
+            self._signal_children(signal.SIGTERM)
             return
         log.error("%s exited with status %s: starting it again", child.name, code)
         self._start(child)
@@ -217,7 +219,7 @@ class Supervisor:
         process = self.context.Process(target=child.target, args=(*child.args, ready_in_child), name=child.name,
                                        daemon=False)
         # The child inherits blocked stop signals: none can kill it before its event loop handles them.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {*STOP_SIGNALS, FORCE_SIGNAL})
         try:
             process.start()
         finally:
