@@ -64,23 +64,36 @@ def supervise(settings: Settings, options: ServeOptions) -> int:
     from entrypoints.bootstrap import database
     from entrypoints.di.payments import shared_fake_providers
 
-    with database(settings) as runtime, shared_fake_providers(runtime.settings) as env:
+    try:
+        sock = bind_api_port(options)
+    except OSError as error:
+        log.error("cannot listen on %s:%s: %s", options.host, options.port, error)
+        return 1
+    with _listening(sock, options), database(settings) as runtime, \
+            shared_fake_providers(runtime.settings) as env:
         child_settings = dataclasses.replace(runtime.settings, database_url=runtime.database_url,
                                              migrate_on_start=False)
         runtime = dataclasses.replace(runtime, settings=child_settings)
-        with _bound(options) as sock:
-            port = sock.getsockname()[1]
-            options = dataclasses.replace(options, port=port)
-            return Supervisor(runtime, options, sock, env).run()
+        options = dataclasses.replace(options, port=sock.getsockname()[1])
+        return Supervisor(runtime, options, sock, env).run()
+
+
+def bind_api_port(options: ServeOptions) -> socket.socket:
+    """With reuse_port, a first bind without it makes sure nobody listens on the port already: another
+    `agora serve` of the same user would otherwise silently join the port's SO_REUSEPORT group."""
+    from entrypoints.server import listening_socket
+
+    if not options.reuse_port:
+        return listening_socket(options.host, options.port)
+    with listening_socket(options.host, options.port) as probe:
+        port = probe.getsockname()[1]
+    return listening_socket(options.host, port, reuse_port=True)
 
 
 @contextlib.contextmanager
-def _bound(options: ServeOptions) -> Iterator[socket.socket]:
+def _listening(sock: socket.socket, options: ServeOptions) -> Iterator[socket.socket]:
     """The API processes' address. Shared, the socket listens here and every child accepts on it; with
     reuse_port it only holds the port (a bound socket that does not listen gets no connection)."""
-    from entrypoints.server import listening_socket
-
-    sock = listening_socket(options.host, options.port, reuse_port=options.reuse_port)
     try:
         if not options.reuse_port:
             sock.listen(2048)
