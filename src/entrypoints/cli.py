@@ -7,11 +7,13 @@ import asyncio
 import dataclasses
 import json
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 
 from entrypoints.logs import configure_logging
 from entrypoints.settings import DEFAULT_PREFIXES, Settings, parse_faces
+from entrypoints.supervisor import ServeOptions, default_workers
 
 log = logging.getLogger("agora")
 
@@ -24,9 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--faces", help="faces to mount, as AGORA_FACES: spotvibe,mairie=/m,eebc")
-    serve.add_argument("--no-worker", action="store_true", help="do not run the job worker in this process")
+    serve.add_argument("--workers", type=_positive, default=default_workers(),
+                       help="API processes (default: one per core, here %(default)s)")
+    serve.add_argument("--no-worker", action="store_true", help="do not run the job worker process")
+    serve.add_argument("--worker-concurrency", type=_positive, default=10, metavar="N",
+                       help="jobs the worker process runs at once (default %(default)s)")
+    serve.add_argument("--shared-socket", action="store_true",
+                       help="the API processes accept on one socket the parent binds (default: each binds the port"
+                            " with SO_REUSEPORT, which spreads connections more evenly)")
 
-    commands.add_parser("worker", help="run the job worker and the outbox relay alone")
+    worker = commands.add_parser("worker", help="run the job worker and the outbox relay alone")
+    worker.add_argument("--concurrency", type=_positive, default=10,
+                        help="jobs run at once (default %(default)s)")
 
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -81,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "serve":
                 return _serve(settings, args)
             case "worker":
-                return _worker(settings)
+                return _worker(settings, args)
             case "db":
                 return _db(settings, args)
             case "users":
@@ -91,20 +102,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.error(f"unknown command {args.command}")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, not {value}")
+    return value
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from entrypoints.supervisor import supervise
+
+    return supervise(settings, ServeOptions(
+        host=args.host, port=args.port, workers=args.workers, with_worker=not args.no_worker,
+        worker_concurrency=args.worker_concurrency,
+        reuse_port=not args.shared_socket and hasattr(socket, "SO_REUSEPORT")))
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from entrypoints.bootstrap import database
-    from entrypoints.server import serve
+    from entrypoints.server import run, work
 
     with database(settings) as runtime:
-        return asyncio.run(serve(runtime, host=args.host, port=args.port, with_worker=not args.no_worker))
-
-
-def _worker(settings: Settings) -> int:
-    from entrypoints.bootstrap import database
-    from entrypoints.server import work
-
-    with database(settings) as runtime:
-        return asyncio.run(work(runtime))
+        return run(work(runtime, concurrency=args.concurrency))
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:

@@ -60,6 +60,7 @@ class Settings:
     facebook_graph_url: str = "https://graph.facebook.com"
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    hash_threads: int | None = None  # password hashes at once per process (default: one per core)
     lockout_max_failures: int = 5
     lockout_minutes: int = 15
     login_limit_per_minute: int = 20
@@ -110,6 +111,7 @@ class Settings:
             facebook_graph_url=env.get("FACEBOOK_GRAPH_URL", "https://graph.facebook.com"),
             argon2_time_cost=int(env.get("AGORA_ARGON2_TIME_COST", "3")),
             argon2_memory_kib=int(env.get("AGORA_ARGON2_MEMORY_KIB", "65536")),
+            hash_threads=int(env["AGORA_HASH_THREADS"]) if env.get("AGORA_HASH_THREADS") else None,
             lockout_max_failures=int(env.get("AGORA_LOCKOUT_MAX_FAILURES", "5")),
             lockout_minutes=int(env.get("AGORA_LOCKOUT_MINUTES", "15")),
             login_limit_per_minute=int(env.get("AGORA_LOGIN_LIMIT_PER_MINUTE", "20")),

@@ -107,8 +107,9 @@ def served() -> Iterator[Served]:
     env.update(AGORA_PAYMENTS="fake", AGORA_PUBLIC_URL=f"http://127.0.0.1:{port}")
     log = data_dir / "serve.log"
     with log.open("wb") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
-                                   env=env, stdout=sink, stderr=subprocess.STDOUT)
+        # two API processes and the worker process: the fake providers, run once by the parent, serve them all
+        process = subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "serve", "--workers", "2", "--port",
+                                    str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT)
     served = Served(process, data_dir, env, f"http://127.0.0.1:{port}", log)
     try:
         wait_until_healthy(served)

@@ -64,7 +64,8 @@ class IdentityAdapters(Provider):
 
     @provide(provides=PasswordHasher)
     def hasher(self, settings: Settings) -> Iterator[Argon2PasswordHasher]:
-        hasher = Argon2PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+        hasher = Argon2PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib,
+                                      workers=settings.hash_threads)
         yield hasher
         hasher.close()
 

@@ -3,9 +3,12 @@ the purposes other contexts sell, use cases."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
+import os
 import typing
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -76,6 +79,63 @@ def return_page(settings: Settings, outcome: str) -> str:
     return f"{settings.public_url.rstrip('/')}/webhooks/payments/{outcome}/"
 
 
+SHARED_FAKES_ENV = "AGORA_PAYMENTS_SHARED_FAKES"
+FAKE_GATEWAYS: dict[str, type[Any]] = {
+    "mtn": MtnSettings, "orange": OrangeSettings, "fedapay": FedapaySettings, "stripe": StripeSettings}
+
+
+def _fake_providers(settings: Settings) -> LocalProviders:
+    return LocalProviders(moov_webhook=callback_urls(settings)[PaymentMethod.MOOV],
+                          stripe_webhook=callback_urls(settings)[PaymentMethod.CARD])
+
+
+@dataclass(frozen=True)
+class SharedFakes:
+    """The gateway settings of fake providers another process runs (`agora serve` starts them once, in the
+    parent, so that every API process and the worker talk to the same fakes)."""
+
+    gateways: dict[str, Any]
+
+    def mtn_settings(self) -> MtnSettings:
+        return typing.cast(MtnSettings, self.gateways["mtn"])
+
+    def orange_settings(self) -> OrangeSettings:
+        return typing.cast(OrangeSettings, self.gateways["orange"])
+
+    def fedapay_settings(self) -> FedapaySettings:
+        return typing.cast(FedapaySettings, self.gateways["fedapay"])
+
+    def stripe_settings(self) -> StripeSettings:
+        return typing.cast(StripeSettings, self.gateways["stripe"])
+
+    @staticmethod
+    def encode(local: LocalProviders) -> str:
+        built: dict[str, Any] = {"mtn": local.mtn_settings(), "orange": local.orange_settings(),
+                                 "fedapay": local.fedapay_settings(), "stripe": local.stripe_settings()}
+        return json.dumps({name: {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                                  if isinstance(getattr(value, f.name), str | int | float | bool | None)}
+                           for name, value in built.items()})
+
+    @classmethod
+    def decode(cls, text: str) -> SharedFakes:
+        fields = json.loads(text)
+        return cls({name: kind(**fields[name]) for name, kind in FAKE_GATEWAYS.items()})
+
+
+@contextlib.contextmanager
+def shared_fake_providers(settings: Settings) -> Iterator[dict[str, str]]:
+    """With AGORA_PAYMENTS=fake, starts the fake providers in this process and yields the environment that
+    points other processes' gateways at them (empty otherwise)."""
+    if settings.payments_mode != "fake" or os.environ.get(SHARED_FAKES_ENV):
+        yield {}
+        return
+    local = _fake_providers(settings).start()
+    try:
+        yield {SHARED_FAKES_ENV: SharedFakes.encode(local)}
+    finally:
+        local.stop()
+
+
 @dataclass(frozen=True)
 class PurposeOwnerTypes:
     """The purpose owners the contexts declare (entrypoints/contexts), each resolved from the container."""
@@ -98,10 +158,14 @@ class PaymentsProvider(Provider):
 
     @provide(scope=Scope.APP)
     async def local_providers(self, settings: Settings, config: PaymentsConfig
-                              ) -> AsyncIterator[LocalProviders | None]:
-        """With AGORA_PAYMENTS=fake, the four providers run in this process on 127.0.0.1."""
+                              ) -> AsyncIterator[LocalProviders | SharedFakes | None]:
+        """With AGORA_PAYMENTS=fake, the four providers on 127.0.0.1: those another process started and
+        handed over (AGORA_PAYMENTS_SHARED_FAKES), or else this process's own."""
         if settings.payments_mode != "fake":
             yield None
+            return
+        if shared := os.environ.get(SHARED_FAKES_ENV):
+            yield SharedFakes.decode(shared)
             return
         providers = LocalProviders(
             moov_webhook=config.callback_url(PaymentMethod.MOOV),
@@ -110,7 +174,8 @@ class PaymentsProvider(Provider):
         providers.stop()
 
     @provide(scope=Scope.APP)
-    async def gateways(self, settings: Settings, local: LocalProviders | None) -> AsyncIterator[Gateways]:
+    async def gateways(self, settings: Settings, local: LocalProviders | SharedFakes | None
+                       ) -> AsyncIterator[Gateways]:
         env = settings.payment_env
         built: list[PaymentGateway]
         if local is not None:
