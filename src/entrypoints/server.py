@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -146,6 +147,10 @@ async def serve(runtime: Runtime, *, host: str = "127.0.0.1", port: int = 8000, 
             await stop_worker(worker)
 
     app = _BeforeShutdown(create_app(runtime, container=container), stop_the_worker)
+    # What start-up built (modules, tables, routes, the container) lives as long as the process: out of the
+    # collector's sight, a full collection has only the requests' garbage to walk (p99 pauses of tens of ms).
+    gc.collect()
+    gc.freeze()
     server = _Server(uvicorn.Config(app, host=host, port=port, lifespan="on", log_config=None, access_log=False,
                                     http="httptools", timeout_graceful_shutdown=10))
     server.announce = on_ready or (lambda: _announce(runtime, host, port))
