@@ -21,6 +21,7 @@ from application.identity.services import (
 )
 from domain.identity.errors import AccountLocked, InvalidCode, InvalidCredentials
 from domain.identity.model import LoginOutcome, Realm, TwoFactorMethod, User
+from domain.shared.errors import InvalidInput
 from tests.application.world import World
 
 PASSWORD = "Sup3r-secret!"
@@ -187,3 +188,24 @@ async def _emailed_code(world: World) -> str:
     found = re.search(r"\b(\d{6})\b", mail.text)
     assert found is not None
     return found.group(1)
+
+
+async def test_two_password_changes_at_once_let_one_through_and_refuse_the_other() -> None:
+    world, hasher = a_world()
+    user = await registered(world)
+    session = await log_in(world, PASSWORD)
+    assert isinstance(session, IssuedTokens)
+
+    def change_to(new: str) -> Awaitable[Any]:
+        return world.change_password(ChangePasswordCommand(  # type: ignore[no-any-return]
+            user_id=user.id or 0, session_id=session.session_id, old_password=PASSWORD, new_password=new,
+            confirm_password=new))
+
+    release = hasher.release = asyncio.Event()
+    first = asyncio.ensure_future(change_to("Firs7-new-secret!"))
+    await hasher.entered.wait()  # the first checked the old password and waits, holding nothing
+    await change_to("Secon6-new-secret!")
+    release.set()
+    with pytest.raises(InvalidInput, match="incorrect"):
+        await first
+    assert isinstance(await log_in(world, "Secon6-new-secret!"), IssuedTokens)

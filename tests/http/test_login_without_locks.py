@@ -91,3 +91,16 @@ async def test_simultaneous_wrong_passwords_below_the_threshold_each_count(api: 
     results = await asyncio.gather(*(log_in(api, "wrong") for _ in range(4)))
     assert results == [(401, False)] * 4
     assert await log_in(api, "wrong") == (401, True)
+
+
+async def test_a_password_change_checks_the_old_one_with_nothing_held(api: Api) -> None:
+    await register(api)
+    response = await api.client.post("/api/users/login/", json={"email": "awa@example.com", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {response.json()['access']}"}
+    watcher = await api.container.get(WatchingHasher)
+    watcher.seen.clear()
+    changed = await api.client.post("/api/users/change-password/", headers=headers, json={
+        "old_password": PASSWORD, "new_password": "An0ther-s3cret!", "confirm_password": "An0ther-s3cret!"})
+    assert changed.status_code == 200, changed.text
+    assert watcher.seen == [(0, True)]
+    assert (await log_in(api, "An0ther-s3cret!"))[0] == 200

@@ -52,17 +52,27 @@ class ChangePassword:
         self._config = config
 
     async def __call__(self, cmd: ChangePasswordCommand, *, reissue: bool = False) -> IssuedTokens | None:
-        user = await self._users.get_for_update(cmd.user_id)
+        # argon2 runs twice here: on a plain read, with no lock, transaction or connection held; the writes then
+        # happen under a short lock, provided the password checked is still the account's.
+        user = await self._users.get(cmd.user_id)
+        await self._uow.commit()  # ends the read (nothing written): the connection goes back to the pool
         if user is None:
             raise NotFound("Utilisateur introuvable")
+        checked = user.password_hash
         errors = FieldErrors()
-        if user.password_hash is None or not await self._hasher.verify(user.password_hash, cmd.old_password):
+        if checked is None or not await self._hasher.verify(checked, cmd.old_password):
             errors.add("old_password", "Mot de passe actuel incorrect")
         if cmd.new_password == cmd.old_password:
             errors.add("new_password", "Le nouveau mot de passe doit être différent de l'ancien")
         check_new_password(self._config, user, cmd.new_password, cmd.confirm_password,
                            errors=errors)
-        user.set_password_hash(await self._hasher.hash(cmd.new_password))
+        new_hash = await self._hasher.hash(cmd.new_password)
+        user = await self._users.get_for_update(cmd.user_id)
+        if user is None:
+            raise NotFound("Utilisateur introuvable")
+        if user.password_hash != checked:  # changed meanwhile (another session, a reset): the old one is stale
+            raise FieldErrors.single("old_password", "Mot de passe actuel incorrect")
+        user.set_password_hash(new_hash)
         await self._users.save(user)
         now = self._clock.now()
         assert user.id is not None
