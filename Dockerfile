@@ -2,7 +2,7 @@
 # the worker process. See docs/deploy.md.
 FROM python:3.11-slim
 
-COPY --from=ghcr.io/astral-sh/uv:0.8 /uv /uvx /usr/local/bin/
+RUN pip install --no-cache-dir "uv>=0.8,<1"
 
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
