@@ -296,3 +296,53 @@ async def test_a_dispatched_message_keeps_no_payload(database_url: str, clean_da
         rows = (await session.execute(select(outbox.c.payload, outbox.c.dispatched_at))).all()
     await engine.dispose()
     assert [(r.payload, r.dispatched_at is not None) for r in rows] == [({}, True)]
+
+
+class HeldSender:
+    """Sends only once `release` is set; `started` tells that a send is under way."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.sent: list[EmailMessage] = []
+
+    async def send(self, message: EmailMessage) -> None:
+        self.started.set()
+        await self.release.wait()
+        self.sent.append(message)
+
+
+async def test_a_job_running_when_the_worker_stops_is_let_finish(data_dir: Path, database_url: str,
+                                                                 queue_url: str, clean_database: None) -> None:
+    sender = HeldSender()
+    async with harness_for(sender)(data_dir, database_url, queue_url) as harness:
+        await harness.enqueue("mail:in-flight")
+        worker = harness.worker()
+        task = await start_worker(worker)
+        await asyncio.wait_for(sender.started.wait(), 15)
+        stopping = asyncio.create_task(stop_worker(worker, grace=15))
+        await asyncio.sleep(0)
+        assert not stopping.done()  # the stop waits for the job in flight
+        sender.release.set()
+        await stopping
+        await task
+        assert len(sender.sent) == 1
+        assert await completed_keys(database_url) == ["mail:in-flight"]
+
+
+async def test_a_job_still_running_after_the_grace_is_run_again_by_the_next_worker(
+        data_dir: Path, database_url: str, queue_url: str, clean_database: None) -> None:
+    sender = HeldSender()
+    async with harness_for(sender)(data_dir, database_url, queue_url) as harness:
+        await harness.enqueue("mail:cut-short")
+        worker = harness.worker()
+        task = await start_worker(worker)
+        await asyncio.wait_for(sender.started.wait(), 15)
+        await stop_worker(worker, grace=0.1)  # the send is cancelled, nothing recorded
+        await task
+        assert sender.sent == [] and await completed_keys(database_url) == []
+        sender.release.set()
+        async with running(harness.worker()):
+            await eventually(lambda: job_status_is(harness.queue, "mail:cut-short", Status.COMPLETE), within=30)
+        assert len(sender.sent) == 1
+        assert await completed_keys(database_url) == ["mail:cut-short"]
