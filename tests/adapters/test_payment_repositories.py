@@ -516,6 +516,10 @@ async def test_ledger_entries_between_two_instants(repos: Repos) -> None:
     assert len(await repos.reads.ledger_entries(None, NOW + timedelta(days=1))) == 3
     report = ledger_report("XOF", await repos.reads.ledger_entries(None, None))
     assert report.balances and report.refunds == 4_000 and report.collected == 20_000
+    with pytest.raises(TypeError):
+        await repos.reads.ledger_entries(NOW.replace(tzinfo=None), None)
+    with pytest.raises(TypeError):
+        await repos.reads.ledger_entries(None, NOW.replace(tzinfo=None))
 
 
 async def test_a_callback_delivery_counts_the_first_time_only(repos: Repos) -> None:

@@ -128,4 +128,6 @@ class SqlPaymentReads(SqlReads):
         return [_commission(row) for row in await self._all(_RECENT_COMMISSIONS, limit=limit, offset=offset)]
 
     async def ledger_entries(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]:
+        if any(instant is not None and instant.tzinfo is None for instant in (start, end)):
+            raise TypeError("tzinfo is required")  # as the ORM's DateTimeUTC: asyncpg would assume local time
         return [_entry(row) for row in await self._all(_LEDGER, start=start, end=end)]
