@@ -1,5 +1,6 @@
 """One contract for each payments repository, run against memory and PostgreSQL alike; then what only the
-database can show (locks, concurrent writers, CHECK constraints)."""
+database can show (locks, concurrent writers, CHECK constraints). The read side (`reads`) sees committed data
+only: the tests commit before they read through it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql_identity
 from adapters.sql.payments import repositories as sql
 from adapters.sql.payments import tables
+from adapters.sql.payments.reads import SqlPaymentReads
+from adapters.sql.reads import ReadPool
 from adapters.sql.shared.tables import outbox
 from adapters.sql.uow import SqlOutbox, SqlUnitOfWork
 from application.payments.announcements import ANNOUNCEMENTS
@@ -53,7 +56,7 @@ NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 @dataclass
 class Repos:
     payments: Any
-    statistics: Any
+    reads: Any
     attempts: Any
     refunds: Any
     commissions: Any
@@ -88,12 +91,13 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
 
         payer, other = await _users(memory_identity.MemoryUserRepository(store))
         uow = MemoryUnitOfWork(store, EventTranslation(ANNOUNCEMENTS))
-        yield Repos(memory.MemoryPaymentRepository(store), memory.MemoryPaymentStatistics(store),
+        yield Repos(memory.MemoryPaymentRepository(store), memory.MemoryPaymentReads(store),
                     memory.MemoryAttemptRepository(store), memory.MemoryRefundRepository(store),
                     memory.MemoryCommissionRepository(store), memory.MemoryLedger(store),
                     memory.MemoryProcessedCallbacks(store), uow.commit, nothing, payer, other, announced_in_memory)
         return
     engine = make_engine(database_url)
+    reads = await ReadPool.open(database_url, max_size=2)
     async with make_sessionmaker(engine)() as session:
         payer, other = await _users(sql_identity.SqlUserRepository(session))
 
@@ -105,10 +109,11 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
             return [(topic, payload["status"]) for topic, payload in rows]
 
         uow = SqlUnitOfWork(session, SqlOutbox(session, SystemClock()), EventTranslation(ANNOUNCEMENTS))
-        yield Repos(sql.SqlPaymentRepository(session), sql.SqlPaymentStatistics(session),
+        yield Repos(sql.SqlPaymentRepository(session), SqlPaymentReads(reads),
                     sql.SqlAttemptRepository(session), sql.SqlRefundRepository(session),
                     sql.SqlCommissionRepository(session), sql.SqlLedger(session),
                     sql.SqlProcessedCallbacks(session), uow.commit, reload, payer, other, announced_in_sql)
+    await reads.close()
     await engine.dispose()
 
 
@@ -190,6 +195,35 @@ async def test_a_saved_payment_keeps_its_changes_and_its_events_are_announced_at
     assert (await repos.payments.get_by_id(payment.id)).pull_events() == []
 
 
+async def test_the_read_side_gives_a_committed_payment_with_every_field(repos: Repos) -> None:
+    payment = a_payment(repos.payer, status=PaymentStatus.SUCCEEDED)
+    payment.beneficiary_id, payment.phone, payment.email = 42, "+22997000000", "awa@example.com"
+    payment.settled_at, payment.provider_reference = NOW + timedelta(minutes=1), "mtn-1"
+    await repos.payments.add(payment)
+    await repos.commit()
+    read = await repos.reads.payment(payment.uuid)
+    assert as_dict(read) == as_dict(payment)
+    assert read.status is PaymentStatus.SUCCEEDED and read.method is PaymentMethod.MTN
+    assert read.type is PaymentType.TICKET and read.created_at.tzinfo is not None
+    assert type(read.amount_minor) is int and isinstance(read.uuid, UUID)
+    assert await repos.reads.payment(uuid4()) is None
+
+
+async def test_the_read_side_gives_a_refund_with_its_payment(repos: Repos) -> None:
+    payment = await repos.payments.add(a_payment(repos.payer, 1, status=PaymentStatus.SUCCEEDED))
+    await repos.payments.add(a_payment(repos.payer, 2, status=PaymentStatus.SUCCEEDED))
+    refund = a_refund(payment, repos.payer, amount=2_500)
+    refund.reference = uuid4()
+    await repos.refunds.add(refund)
+    await repos.commit()
+    found = await repos.reads.refund(refund.id)
+    assert found is not None
+    read_refund, read_payment = found
+    assert as_dict(read_refund) == as_dict(refund) and read_refund.reason is RefundReason.DUPLICATE
+    assert as_dict(read_payment) == as_dict(payment)
+    assert await repos.reads.refund(refund.id + 1000) is None
+
+
 async def test_a_payment_uuid_and_internal_reference_are_unique(repos: Repos) -> None:
     first = await repos.payments.add(a_payment(repos.payer, 1))
     twin = a_payment(repos.payer, 2)
@@ -200,7 +234,7 @@ async def test_a_payment_uuid_and_internal_reference_are_unique(repos: Repos) ->
         await repos.payments.add(a_payment(repos.payer, 1))
     await repos.commit()  # a refused add leaves the transaction usable
     assert (await repos.payments.get(first.uuid)).internal_reference == first.internal_reference
-    assert await repos.payments.list_for_payer(repos.payer) != []
+    assert await repos.reads.payments_of(repos.payer) != []
 
 
 async def test_a_payer_sees_their_payments_newest_first(repos: Repos) -> None:
@@ -208,9 +242,9 @@ async def test_a_payer_sees_their_payments_newest_first(repos: Repos) -> None:
         await repos.payments.add(a_payment(repos.payer, n, created_at=NOW + timedelta(hours=hours)))
     await repos.payments.add(a_payment(repos.other, 4, created_at=NOW + timedelta(hours=9)))
     await repos.commit()
-    listed = await repos.payments.list_for_payer(repos.payer)
+    listed = await repos.reads.payments_of(repos.payer)
     assert [p.purpose_reference for p in listed] == ["order-2", "order-3", "order-1"]
-    assert await repos.payments.list_for_payer(repos.other + 1000) == []
+    assert await repos.reads.payments_of(repos.other + 1000) == []
 
 
 async def test_stale_open_payments_come_oldest_first_up_to_the_limit(repos: Repos) -> None:
@@ -238,7 +272,7 @@ async def test_reference_numbers_only_go_up(repos: Repos) -> None:
 
 
 async def test_totals_count_by_status_and_sum_collected_money_per_currency(repos: Repos) -> None:
-    assert await repos.statistics.totals() == PaymentTotals(0, 0, 0, 0, {})
+    assert await repos.reads.totals() == PaymentTotals(0, 0, 0, 0, {})
     cases = [(PaymentStatus.SUCCEEDED, "XOF", 10_000, 0), (PaymentStatus.REFUNDED, "XOF", 5_000, 5_000),
              (PaymentStatus.SUCCEEDED, "EUR", 2_000, 0), (PaymentStatus.FAILED, "XOF", 7_000, 0),
              (PaymentStatus.PENDING, "XOF", 1_000, 0), (PaymentStatus.IN_PROGRESS, "EUR", 3_000, 0),
@@ -247,13 +281,13 @@ async def test_totals_count_by_status_and_sum_collected_money_per_currency(repos
         await repos.payments.add(a_payment(repos.payer if n % 2 else repos.other, n, status=status,
                                            currency=currency, amount=amount, fees=amount // 10, refunded=refunded))
     await repos.commit()
-    totals = await repos.statistics.totals()
+    totals = await repos.reads.totals()
     assert (totals.total, totals.succeeded, totals.failed, totals.pending) == (7, 3, 1, 2)
     assert totals.revenue_minor == {"XOF": 15_000, "EUR": 2_000}
 
 
 async def test_a_payer_summary_counts_what_they_spent_net_of_refunds(repos: Repos) -> None:
-    empty = await repos.statistics.payer_summary(repos.payer)
+    empty = await repos.reads.payer_summary(repos.payer)
     assert (empty.spent_minor, empty.last_payment_at, empty.pending_count) == ({}, None, 0)
     cases = [(PaymentStatus.SUCCEEDED, "XOF", 10_000, 0, 1), (PaymentStatus.REFUNDED, "XOF", 5_000, 2_000, 2),
              (PaymentStatus.SUCCEEDED, "EUR", 2_000, 0, 3), (PaymentStatus.PENDING, "XOF", 1_000, 0, 5),
@@ -264,7 +298,7 @@ async def test_a_payer_summary_counts_what_they_spent_net_of_refunds(repos: Repo
     await repos.payments.add(a_payment(repos.other, 99, status=PaymentStatus.SUCCEEDED,
                                        created_at=NOW + timedelta(days=3)))
     await repos.commit()
-    summary = await repos.statistics.payer_summary(repos.payer)
+    summary = await repos.reads.payer_summary(repos.payer)
     assert summary.spent_minor == {"XOF": 13_000, "EUR": 2_000}
     assert summary.last_payment_at == NOW + timedelta(hours=6)
     assert summary.pending_count == 2
@@ -317,11 +351,11 @@ async def test_recent_attempts_come_newest_first_with_their_payment(repos: Repos
     for payment, number, minutes in ((one, 1, 1), (two, 1, 2), (one, 2, 3), (two, 2, 4)):
         await repos.attempts.add(an_attempt(payment, number, at=NOW + timedelta(minutes=minutes)))
     await repos.commit()
-    page = await repos.attempts.list_recent(3, 0)
+    page = await repos.reads.recent_attempts(3, 0)
     assert [(a.order_id, uuid) for a, uuid in page] == [
         (f"{two.internal_reference}-2", two.uuid), (f"{one.internal_reference}-2", one.uuid),
         (f"{two.internal_reference}-1", two.uuid)]
-    rest = await repos.attempts.list_recent(3, 3)
+    rest = await repos.reads.recent_attempts(3, 3)
     assert [(a.order_id, uuid) for a, uuid in rest] == [(f"{one.internal_reference}-1", one.uuid)]
     assert isinstance(rest[0][1], UUID)
 
@@ -350,12 +384,12 @@ async def test_refunds_round_trip_and_list(repos: Repos) -> None:
     assert loaded.status is RefundStatus.APPROVED and loaded.decided_by == 7 and loaded.decision_note == "Accordé"
     assert loaded.reference == refund.reference and loaded.decided_at == NOW + timedelta(hours=3)
 
-    assert [r.id for r in await repos.refunds.for_requester(repos.payer)] == [second.id, first.id]
-    assert [r.id for r in await repos.refunds.list_all(None, 10, 0)] == [third.id, second.id, first.id]
-    assert [r.id for r in await repos.refunds.list_all(None, 1, 1)] == [second.id]
-    assert [r.id for r in await repos.refunds.list_all("DEMANDE", 10, 0)] == [third.id, second.id]
-    assert [r.id for r in await repos.refunds.list_all("APPROUVE", 10, 0)] == [first.id]
-    assert await repos.refunds.list_all("PAS_UN_STATUT", 10, 0) == []
+    assert [r.id for r in await repos.reads.refunds_of(repos.payer)] == [second.id, first.id]
+    assert [r.id for r in await repos.reads.refunds(None, 10, 0)] == [third.id, second.id, first.id]
+    assert [r.id for r in await repos.reads.refunds(None, 1, 1)] == [second.id]
+    assert [r.id for r in await repos.reads.refunds(RefundStatus.REQUESTED, 10, 0)] == [third.id, second.id]
+    assert [r.id for r in await repos.reads.refunds(RefundStatus.APPROVED, 10, 0)] == [first.id]
+    assert await repos.reads.refunds(RefundStatus.REJECTED, 10, 0) == []
 
 
 async def test_open_and_in_progress_refunds(repos: Repos) -> None:
@@ -412,8 +446,8 @@ async def test_one_commission_per_payment(repos: Repos) -> None:
     await repos.commissions.save(first)
     await repos.commit()
     assert (await repos.commissions.for_payment(one.id)).status is CommissionStatus.CANCELLED
-    assert [c.id for c in await repos.commissions.list_recent(10, 0)] == [second.id, first.id]
-    assert [c.id for c in await repos.commissions.list_recent(10, 1)] == [first.id]
+    assert [c.id for c in await repos.reads.recent_commissions(10, 0)] == [second.id, first.id]
+    assert [c.id for c in await repos.reads.recent_commissions(10, 1)] == [first.id]
 
 
 # ---------------------------------------------------------------- ledger and callbacks
@@ -432,7 +466,7 @@ async def test_a_ledger_transaction_is_recorded_once(repos: Repos) -> None:
     assert all(entry.id is not None for entry in entries)
     assert not await repos.ledger.record(settlement_entries(payment))
     await repos.commit()
-    recorded = await repos.ledger.between(None, None)
+    recorded = await repos.reads.ledger_entries(None, None)
     assert [(e.account, e.amount_minor) for e in recorded] == [
         (Account.COLLECTED, 10_000), (Account.COMMISSIONS, -1_000), (Account.NET_PAYABLE, -9_000)]
     assert [e.id for e in recorded] == sorted(e.id for e in recorded)
@@ -447,7 +481,7 @@ async def test_a_transaction_whose_key_is_recorded_writes_none_of_its_entries(re
              for account, amount in ((Account.REFUNDS, -500), (Account.COLLECTED, 500))]
     assert not await repos.ledger.record(clash)
     await repos.commit()
-    assert [e.account for e in await repos.ledger.between(None, None)] == [
+    assert [e.account for e in await repos.reads.ledger_entries(None, None)] == [
         Account.COLLECTED, Account.COMMISSIONS, Account.NET_PAYABLE]
 
 
@@ -462,7 +496,8 @@ async def test_the_ledger_refuses_what_is_not_one_balanced_transaction(repos: Re
     mixed[0].transaction_key = "other"
     with pytest.raises(ValueError):
         await repos.ledger.record(mixed)
-    assert await repos.ledger.between(None, None) == []
+    await repos.commit()
+    assert await repos.reads.ledger_entries(None, None) == []
 
 
 async def test_ledger_entries_between_two_instants(repos: Repos) -> None:
@@ -474,13 +509,17 @@ async def test_ledger_entries_between_two_instants(repos: Repos) -> None:
     refund = await repos.refunds.add(a_refund(later, repos.payer, amount=4_000))
     assert await repos.ledger.record(refund_entries(later, refund, NOW + timedelta(days=2)))
     await repos.commit()
-    assert len(await repos.ledger.between(None, None)) == 8
-    day_two = await repos.ledger.between(NOW + timedelta(days=1), NOW + timedelta(days=2))
+    assert len(await repos.reads.ledger_entries(None, None)) == 8
+    day_two = await repos.reads.ledger_entries(NOW + timedelta(days=1), NOW + timedelta(days=2))
     assert {e.payment_uuid for e in day_two} == {later.uuid} and len(day_two) == 3
-    assert len(await repos.ledger.between(NOW + timedelta(days=1), None)) == 5
-    assert len(await repos.ledger.between(None, NOW + timedelta(days=1))) == 3
-    report = ledger_report("XOF", await repos.ledger.between(None, None))
+    assert len(await repos.reads.ledger_entries(NOW + timedelta(days=1), None)) == 5
+    assert len(await repos.reads.ledger_entries(None, NOW + timedelta(days=1))) == 3
+    report = ledger_report("XOF", await repos.reads.ledger_entries(None, None))
     assert report.balances and report.refunds == 4_000 and report.collected == 20_000
+    with pytest.raises(TypeError):
+        await repos.reads.ledger_entries(NOW.replace(tzinfo=None), None)
+    with pytest.raises(TypeError):
+        await repos.reads.ledger_entries(None, NOW.replace(tzinfo=None))
 
 
 async def test_a_callback_delivery_counts_the_first_time_only(repos: Repos) -> None:
@@ -499,6 +538,7 @@ async def test_memory_repositories_hand_out_copies() -> None:
     store = MemoryStore()
     payments, attempts = memory.MemoryPaymentRepository(store), memory.MemoryAttemptRepository(store)
     refunds, ledger = memory.MemoryRefundRepository(store), memory.MemoryLedger(store)
+    reads = memory.MemoryPaymentReads(store)
     payment = await payments.add(settled(1))
     payment.description = "changed, not saved"
     loaded = await payments.get(payment.uuid)
@@ -510,11 +550,13 @@ async def test_memory_repositories_hand_out_copies() -> None:
     assert (await attempts.latest(payment.id)).provider_reference is None
     refund = await refunds.add(a_refund(payment, 1))
     (await refunds.get(refund.id)).status = RefundStatus.REJECTED
-    assert (await refunds.list_all(None, 10, 0))[0].status is RefundStatus.REQUESTED
+    assert (await reads.refunds(None, 10, 0))[0].status is RefundStatus.REQUESTED
+    (await reads.payment(payment.uuid)).status = PaymentStatus.FAILED
+    assert (await payments.get(payment.uuid)).status is PaymentStatus.SUCCEEDED
     entries = settlement_entries(payment)
     await ledger.record(entries)
     entries[0].amount_minor = 0
-    assert (await ledger.between(None, None))[0].amount_minor == 10_000
+    assert (await reads.ledger_entries(None, None))[0].amount_minor == 10_000
 
 
 # ---------------------------------------------------------------- PostgreSQL only

@@ -73,8 +73,8 @@ class PaymentWorld:
         return repos.MemoryRefundRepository(self.store)
 
     @property
-    def ledger(self) -> repos.MemoryLedger:
-        return repos.MemoryLedger(self.store)
+    def reads(self) -> repos.MemoryPaymentReads:
+        return repos.MemoryPaymentReads(self.store)
 
     @property
     def outbox(self) -> MemoryOutbox:

@@ -97,7 +97,7 @@ async def test_a_commission_recorded_before_the_first_settlement_does_not_stop_i
     assert (await world.payment(payment.uuid)).status is PaymentStatus.SUCCEEDED
     [commission] = await world.queries.commissions(ADMIN, 10, 0)
     assert commission.label == "déjà là"
-    assert sum(e.amount_minor for e in await world.ledger.between(None, None)) == 0
+    assert sum(e.amount_minor for e in await world.reads.ledger_entries(None, None)) == 0
 
 
 async def test_the_same_success_delivered_ten_times_moves_money_once(world: PaymentWorld) -> None:
@@ -105,7 +105,7 @@ async def test_the_same_success_delivered_ten_times_moves_money_once(world: Paym
     world.mtn.settle(payment.provider_reference or "")
     outcomes = [(await world.callback(MTN, world.callback_for(payment))).outcome for _ in range(10)]
     assert outcomes == ["applied"] + ["unchanged"] * 9
-    entries = await world.ledger.between(None, None)
+    entries = await world.reads.ledger_entries(None, None)
     assert {e.account: e.amount_minor for e in entries} == {
         Account.COLLECTED: 5000, Account.COMMISSIONS: -500, Account.NET_PAYABLE: -4500}
     assert len(world.outbox.messages(PAYMENT_SETTLED)) == 1
@@ -267,7 +267,7 @@ async def test_refund_requested_approved_and_paid_back_by_the_operator(world: Pa
     assert done is not None and done.status is RefundStatus.REFUNDED
     refunded = await world.payment(payment.uuid)
     assert refunded.status is PaymentStatus.REFUNDED and refunded.refunded_minor == 4500
-    report = ledger_report("XOF", await world.ledger.between(None, None))
+    report = ledger_report("XOF", await world.reads.ledger_entries(None, None))
     assert (report.collected, report.commissions, report.net_payable, report.refunds) == (5000, 500, 0, 4500)
     assert report.balances
     await world.run_jobs()  # the job again: nothing doubles
@@ -293,7 +293,7 @@ async def test_a_refund_recorded_by_hand_while_the_operator_was_asked_is_booked_
     done = await world.refunds.get(refund.id)
     assert done is not None and done.status is RefundStatus.REFUNDED and done.provider_reference == "CASH-1"
     assert (await world.payment(payment.uuid)).refunded_minor == 4500
-    keys = {e.transaction_key for e in await world.ledger.between(None, None)}
+    keys = {e.transaction_key for e in await world.reads.ledger_entries(None, None)}
     assert keys == {f"settle:{payment.uuid}", f"refund:{refund.id}"}
 
 
@@ -320,7 +320,7 @@ async def test_refund_rules(world: PaymentWorld) -> None:
     world.clock.advance(days=31)
     with pytest.raises(InvalidInput, match="30 jours"):
         await world.request_refund(RequestRefundCommand(PAYER, payment.uuid, RefundReason.OTHER))
-    refund = await world.refunds.list_all(None, 10, 0)
+    refund = await world.reads.refunds(None, 10, 0)
     assert refund == []
 
 
@@ -383,7 +383,7 @@ async def _scenario(steps: list[str]) -> None:
         if succeeded:
             assert after.status is PaymentStatus.SUCCEEDED
         succeeded = succeeded or after.status is PaymentStatus.SUCCEEDED
-    entries = await world.ledger.between(None, None)
+    entries = await world.reads.ledger_entries(None, None)
     report = ledger_report("XOF", entries)
     assert report.balances
     final = await world.payment(payment.uuid)

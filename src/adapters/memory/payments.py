@@ -68,9 +68,6 @@ class MemoryPaymentRepository:
         self._check_unique(payment)
         self._rows[payment.id] = self._store.keep(payment)
 
-    async def list_for_payer(self, payer_id: int) -> list[Payment]:
-        return _copies(_newest_first((p for p in self._rows.values() if p.payer_id == payer_id), "created_at"))
-
     async def stale_open(self, older_than: datetime, limit: int) -> list[Payment]:
         stale = [p for p in self._rows.values() if p.status in OPEN and p.updated_at < older_than]
         stale.sort(key=lambda p: (p.updated_at, p.id))
@@ -80,41 +77,9 @@ class MemoryPaymentRepository:
         return self._store.next_id("payment_references")
 
 
-class MemoryPaymentStatistics:
-    def __init__(self, store: MemoryStore) -> None:
-        self._rows: dict[int, Payment] = store.table("payments")
-
-    async def totals(self) -> PaymentTotals:
-        payments = list(self._rows.values())
-        revenue: dict[str, int] = defaultdict(int)
-        for payment in payments:
-            if payment.status in COLLECTED:
-                revenue[payment.currency] += payment.amount_minor
-        return PaymentTotals(
-            total=len(payments),
-            succeeded=sum(p.status in COLLECTED for p in payments),
-            failed=sum(p.status is PaymentStatus.FAILED for p in payments),
-            pending=sum(p.status in OPEN for p in payments),
-            revenue_minor=dict(revenue),
-        )
-
-    async def payer_summary(self, payer_id: int) -> PayerSummary:
-        mine = [p for p in self._rows.values() if p.payer_id == payer_id]
-        spent: dict[str, int] = defaultdict(int)
-        for payment in mine:
-            if payment.status in COLLECTED:
-                spent[payment.currency] += payment.amount_minor - payment.refunded_minor
-        return PayerSummary(
-            spent_minor=dict(spent),
-            last_payment_at=max((p.created_at for p in mine), default=None),
-            pending_count=sum(p.status in OPEN for p in mine),
-        )
-
-
 class MemoryAttemptRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._rows: dict[int, Attempt] = store.table("payment_attempts")
-        self._payments: dict[int, Payment] = store.table("payments")
         self._store = store
 
     def _check_unique(self, attempt: Attempt) -> None:
@@ -157,17 +122,6 @@ class MemoryAttemptRepository:
     async def by_reference(self, reference: UUID) -> Attempt | None:
         return next((detached(a) for a in self._rows.values() if a.reference == reference), None)
 
-    async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
-        page = _newest_first(self._rows.values(), "created_at")[offset:offset + limit]
-        return [(detached(a), self._payments[a.payment_id].uuid) for a in page]
-
-
-def refund_status(value: str) -> RefundStatus | None:
-    try:
-        return RefundStatus(value)
-    except ValueError:
-        return None
-
 
 class MemoryRefundRepository:
     def __init__(self, store: MemoryStore) -> None:
@@ -195,17 +149,6 @@ class MemoryRefundRepository:
         assert refund.id is not None, "a refund is added before it is saved"
         self._check_unique(refund)
         self._rows[refund.id] = detached(refund)
-
-    async def for_requester(self, requester_id: int) -> list[Refund]:
-        return _copies(_newest_first((r for r in self._rows.values() if r.requester_id == requester_id),
-                                     "requested_at"))
-
-    async def list_all(self, status: str | None, limit: int, offset: int) -> list[Refund]:
-        found: Iterable[Refund] = self._rows.values()
-        if status is not None:
-            wanted = refund_status(status)
-            found = [r for r in found if r.status is wanted]
-        return _copies(_newest_first(found, "requested_at")[offset:offset + limit])
 
     async def open_for_payment(self, payment_id: int) -> list[Refund]:
         mine = [r for r in self._rows.values() if r.payment_id == payment_id and r.status not in SETTLED_REFUNDS]
@@ -240,9 +183,6 @@ class MemoryCommissionRepository:
         self._check_unique(commission)
         self._rows[commission.id] = detached(commission)
 
-    async def list_recent(self, limit: int, offset: int) -> list[Commission]:
-        return _copies(_newest_first(self._rows.values(), "created_at")[offset:offset + limit])
-
 
 class MemoryLedger:
     def __init__(self, store: MemoryStore) -> None:
@@ -259,11 +199,6 @@ class MemoryLedger:
             self._rows[entry.id] = detached(entry)
         return True
 
-    async def between(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]:
-        found = [e for e in self._rows.values()
-                 if (start is None or e.at >= start) and (end is None or e.at < end)]
-        return _copies(sorted(found, key=lambda e: e.id))
-
 
 class MemoryProcessedCallbacks:
     def __init__(self, store: MemoryStore) -> None:
@@ -274,3 +209,70 @@ class MemoryProcessedCallbacks:
             return False
         self._rows[(provider, event_id)] = at
         return True
+
+
+class MemoryPaymentReads:
+    def __init__(self, store: MemoryStore) -> None:
+        self._payments: dict[int, Payment] = store.table("payments")
+        self._attempts: dict[int, Attempt] = store.table("payment_attempts")
+        self._refunds: dict[int, Refund] = store.table("refunds")
+        self._commissions: dict[int, Commission] = store.table("commissions")
+        self._ledger: dict[int, LedgerEntry] = store.table("ledger_entries")
+
+    async def payment(self, payment_uuid: UUID) -> Payment | None:
+        return next((detached(p) for p in self._payments.values() if p.uuid == payment_uuid), None)
+
+    async def payments_of(self, payer_id: int) -> list[Payment]:
+        return _copies(_newest_first((p for p in self._payments.values() if p.payer_id == payer_id), "created_at"))
+
+    async def refunds_of(self, requester_id: int) -> list[Refund]:
+        return _copies(_newest_first((r for r in self._refunds.values() if r.requester_id == requester_id),
+                                     "requested_at"))
+
+    async def refunds(self, status: RefundStatus | None, limit: int, offset: int) -> list[Refund]:
+        found = [r for r in self._refunds.values() if status is None or r.status is status]
+        return _copies(_newest_first(found, "requested_at")[offset:offset + limit])
+
+    async def refund(self, refund_id: int) -> tuple[Refund, Payment] | None:
+        refund = self._refunds.get(refund_id)
+        if refund is None:
+            return None
+        return detached(refund), detached(self._payments[refund.payment_id])
+
+    async def totals(self) -> PaymentTotals:
+        payments = list(self._payments.values())
+        revenue: dict[str, int] = defaultdict(int)
+        for payment in payments:
+            if payment.status in COLLECTED:
+                revenue[payment.currency] += payment.amount_minor
+        return PaymentTotals(
+            total=len(payments),
+            succeeded=sum(p.status in COLLECTED for p in payments),
+            failed=sum(p.status is PaymentStatus.FAILED for p in payments),
+            pending=sum(p.status in OPEN for p in payments),
+            revenue_minor=dict(revenue),
+        )
+
+    async def payer_summary(self, payer_id: int) -> PayerSummary:
+        mine = [p for p in self._payments.values() if p.payer_id == payer_id]
+        spent: dict[str, int] = defaultdict(int)
+        for payment in mine:
+            if payment.status in COLLECTED:
+                spent[payment.currency] += payment.amount_minor - payment.refunded_minor
+        return PayerSummary(
+            spent_minor=dict(spent),
+            last_payment_at=max((p.created_at for p in mine), default=None),
+            pending_count=sum(p.status in OPEN for p in mine),
+        )
+
+    async def recent_attempts(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
+        page = _newest_first(self._attempts.values(), "created_at")[offset:offset + limit]
+        return [(detached(a), self._payments[a.payment_id].uuid) for a in page]
+
+    async def recent_commissions(self, limit: int, offset: int) -> list[Commission]:
+        return _copies(_newest_first(self._commissions.values(), "created_at")[offset:offset + limit])
+
+    async def ledger_entries(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]:
+        found = [e for e in self._ledger.values()
+                 if (start is None or e.at >= start) and (end is None or e.at < end)]
+        return _copies(sorted(found, key=lambda e: e.id))

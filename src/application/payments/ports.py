@@ -18,6 +18,7 @@ from domain.payments.model import (
     PaymentStatus,
     Purpose,
     Refund,
+    RefundStatus,
 )
 from domain.shared.money import Money
 
@@ -38,10 +39,6 @@ class PaymentRepository(Protocol):
     async def get_by_id(self, payment_id: int) -> Payment | None: ...
 
     async def save(self, payment: Payment) -> None: ...
-
-    async def list_for_payer(self, payer_id: int) -> list[Payment]:
-        """Newest first."""
-        ...
 
     async def stale_open(self, older_than: datetime, limit: int) -> list[Payment]:
         """Payments still pending or in progress, last changed before `older_than`, oldest first."""
@@ -68,12 +65,6 @@ class PayerSummary:
     pending_count: int
 
 
-class PaymentStatistics(Protocol):
-    async def totals(self) -> PaymentTotals: ...
-
-    async def payer_summary(self, payer_id: int) -> PayerSummary: ...
-
-
 class AttemptRepository(Protocol):
     async def add(self, attempt: Attempt) -> Attempt: ...
 
@@ -89,10 +80,6 @@ class AttemptRepository(Protocol):
 
     async def by_reference(self, reference: UUID) -> Attempt | None: ...
 
-    async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
-        """Attempts with their payment's uuid, newest first (the admin's transaction list)."""
-        ...
-
 
 class RefundRepository(Protocol):
     async def add(self, refund: Refund) -> Refund: ...
@@ -102,10 +89,6 @@ class RefundRepository(Protocol):
     async def get_for_update(self, refund_id: int) -> Refund | None: ...
 
     async def save(self, refund: Refund) -> None: ...
-
-    async def for_requester(self, requester_id: int) -> list[Refund]: ...
-
-    async def list_all(self, status: str | None, limit: int, offset: int) -> list[Refund]: ...
 
     async def open_for_payment(self, payment_id: int) -> list[Refund]:
         """Refunds of the payment not yet rejected or paid (their amounts are spoken for)."""
@@ -121,15 +104,49 @@ class CommissionRepository(Protocol):
 
     async def save(self, commission: Commission) -> None: ...
 
-    async def list_recent(self, limit: int, offset: int) -> list[Commission]: ...
-
 
 class Ledger(Protocol):
     async def record(self, entries: Sequence[LedgerEntry]) -> bool:
         """Writes one balanced transaction; False (and nothing written) if its key is already recorded."""
         ...
 
-    async def between(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]: ...
+
+class PaymentReads(Protocol):
+    """What the payment screens show, each in one round trip, from committed data; nothing here is saved."""
+
+    async def payment(self, payment_uuid: UUID) -> Payment | None: ...
+
+    async def payments_of(self, payer_id: int) -> list[Payment]:
+        """Newest first."""
+        ...
+
+    async def refunds_of(self, requester_id: int) -> list[Refund]:
+        """Newest first."""
+        ...
+
+    async def refunds(self, status: RefundStatus | None, limit: int, offset: int) -> list[Refund]:
+        """Every refund (or those in `status`), newest first."""
+        ...
+
+    async def refund(self, refund_id: int) -> tuple[Refund, Payment] | None:
+        """The refund with the payment it refunds."""
+        ...
+
+    async def totals(self) -> PaymentTotals: ...
+
+    async def payer_summary(self, payer_id: int) -> PayerSummary: ...
+
+    async def recent_attempts(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
+        """Attempts with their payment's uuid, newest first (the admin's transaction list)."""
+        ...
+
+    async def recent_commissions(self, limit: int, offset: int) -> list[Commission]:
+        """Newest first."""
+        ...
+
+    async def ledger_entries(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]:
+        """Entries at `start` or later and before `end` (either may be open), in the order they were written."""
+        ...
 
 
 class ProcessedCallbacks(Protocol):

@@ -10,13 +10,13 @@ from application.payments.refunds import ExecuteRefund
 from application.payments.topics import EXECUTE_REFUND, PAYMENT_SETTLED, RECONCILE
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.di.memory.payments import PaymentsMemory
-from entrypoints.di.payments import PaymentsPersistence, PaymentsProvider, PaymentUseCases
+from entrypoints.di.payments import PaymentReadSide, PaymentsPersistence, PaymentsProvider, PaymentUseCases
 from entrypoints.http.faces.spotvibe.controllers import payments as spotvibe_payments
 from entrypoints.http.webhooks import payments as shared_webhooks
 
 PAYMENTS = BoundedContext(
     name="payments",
-    providers=(PaymentsProvider, PaymentsPersistence, PaymentUseCases),
+    providers=(PaymentsProvider, PaymentsPersistence, PaymentReadSide, PaymentUseCases),
     memory_providers=(PaymentsMemory,),
     map_entities=map_entities,
     announcements=ANNOUNCEMENTS,

@@ -24,6 +24,7 @@ from adapters.payments.orange import OrangeGateway, OrangeSettings
 from adapters.payments.registry import GatewayRegistry
 from adapters.payments.stripe import StripeGateway, StripeSettings
 from adapters.sql.payments import repositories as sql
+from adapters.sql.payments.reads import SqlPaymentReads
 from application.payments import callbacks, charges, outcomes, queries, reconcile, refunds, settlement
 from application.payments.charges import PayerPhones
 from application.payments.config import PaymentsConfig
@@ -34,8 +35,8 @@ from application.payments.ports import (
     Ledger,
     PaymentGateway,
     PaymentPurposes,
+    PaymentReads,
     PaymentRepository,
-    PaymentStatistics,
     ProcessedCallbacks,
     RefundRepository,
 )
@@ -209,12 +210,20 @@ class PaymentsPersistence(Provider):
     scope = Scope.REQUEST
 
     payments = provide(sql.SqlPaymentRepository, provides=PaymentRepository)
-    statistics = provide(sql.SqlPaymentStatistics, provides=PaymentStatistics)
     attempts = provide(sql.SqlAttemptRepository, provides=AttemptRepository)
     refunds = provide(sql.SqlRefundRepository, provides=RefundRepository)
     commissions = provide(sql.SqlCommissionRepository, provides=CommissionRepository)
     ledger = provide(sql.SqlLedger, provides=Ledger)
     processed = provide(sql.SqlProcessedCallbacks, provides=ProcessedCallbacks)
+
+
+class PaymentReadSide(Provider):
+    """The payment screens read for the app: no request scope to build."""
+
+    scope = Scope.APP
+
+    reads = provide(SqlPaymentReads, provides=PaymentReads)
+    queries = provide(queries.PaymentQueries)
 
 
 class PaymentUseCases(Provider):
@@ -225,5 +234,4 @@ class PaymentUseCases(Provider):
         charges.VerifyPayment, charges.CancelPayment, charges.RetryPayment, callbacks.HandleCallback,
         refunds.RequestRefund, refunds.DecideRefund, refunds.FinishRefund, refunds.ExecuteRefund,
         refunds.CompleteRefund, reconcile.ReconcilePayments, outcomes.DispatchPaymentOutcome,
-        queries.PaymentQueries,
     )

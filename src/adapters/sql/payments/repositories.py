@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Table, UniqueConstraint, func, inspect, select
+from sqlalchemy import Table, UniqueConstraint, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.payments import tables
-from application.payments.ports import PayerSummary, PaymentTotals
 from domain.payments.model import (
     OPEN,
     Attempt,
@@ -20,7 +19,6 @@ from domain.payments.model import (
     LedgerEntry,
     Payment,
     PaymentMethod,
-    PaymentStatus,
     Refund,
     RefundStatus,
 )
@@ -28,15 +26,7 @@ from domain.payments.policies import one_transaction
 from domain.shared.errors import Conflict
 
 UNIQUE_VIOLATION = "23505"
-COLLECTED = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)  # payments whose money came in
 SETTLED_REFUNDS = (RefundStatus.REJECTED, RefundStatus.REFUNDED)
-
-
-def refund_status(value: str) -> RefundStatus | None:
-    try:
-        return RefundStatus(value)
-    except ValueError:
-        return None
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:
@@ -119,13 +109,6 @@ class SqlPaymentRepository:
     async def save(self, payment: Payment) -> None:
         await _write(self._session, payment, "Ce paiement existe déjà")
 
-    async def list_for_payer(self, payer_id: int) -> list[Payment]:
-        t = tables.payments
-        result = await self._session.execute(
-            select(Payment).where(t.c.payer_id == payer_id).order_by(t.c.created_at.desc(), t.c.id.desc())
-        )
-        return list(result.scalars())
-
     async def stale_open(self, older_than: datetime, limit: int) -> list[Payment]:
         t = tables.payments
         result = await self._session.execute(
@@ -139,39 +122,6 @@ class SqlPaymentRepository:
         number = await self._session.scalar(select(tables.payment_reference_seq.next_value()))
         assert number is not None
         return int(number)
-
-
-class SqlPaymentStatistics:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def totals(self) -> PaymentTotals:
-        t = tables.payments
-        counts = {row.status: int(row.n) for row in await self._session.execute(
-            select(t.c.status, func.count().label("n")).group_by(t.c.status))}
-        revenue = await self._session.execute(
-            select(t.c.currency, func.sum(t.c.amount_minor)).where(t.c.status.in_(COLLECTED)).group_by(t.c.currency)
-        )
-        return PaymentTotals(
-            total=sum(counts.values()),
-            succeeded=sum(counts.get(status, 0) for status in COLLECTED),
-            failed=counts.get(PaymentStatus.FAILED, 0),
-            pending=sum(counts.get(status, 0) for status in OPEN),
-            revenue_minor={currency: int(amount) for currency, amount in revenue},
-        )
-
-    async def payer_summary(self, payer_id: int) -> PayerSummary:
-        t = tables.payments
-        spent = await self._session.execute(
-            select(t.c.currency, func.sum(t.c.amount_minor - t.c.refunded_minor))
-            .where(t.c.payer_id == payer_id, t.c.status.in_(COLLECTED)).group_by(t.c.currency)
-        )
-        spent_minor = {currency: int(amount) for currency, amount in spent}
-        row = (await self._session.execute(
-            select(func.max(t.c.created_at), func.count().filter(t.c.status.in_(OPEN)))
-            .where(t.c.payer_id == payer_id)
-        )).one()
-        return PayerSummary(spent_minor=spent_minor, last_payment_at=row[0], pending_count=int(row[1]))
 
 
 class SqlAttemptRepository:
@@ -217,14 +167,6 @@ class SqlAttemptRepository:
         result = await self._session.execute(select(Attempt).where(t.c.reference == reference))
         return result.scalar_one_or_none()
 
-    async def list_recent(self, limit: int, offset: int) -> list[tuple[Attempt, UUID]]:
-        a, p = tables.payment_attempts, tables.payments
-        result = await self._session.execute(
-            select(Attempt, p.c.uuid).join_from(Attempt, p, p.c.id == a.c.payment_id)
-            .order_by(a.c.created_at.desc(), a.c.id.desc()).limit(limit).offset(offset)
-        )
-        return [(attempt, payment_uuid) for attempt, payment_uuid in result.all()]
-
 
 class SqlRefundRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -246,26 +188,6 @@ class SqlRefundRepository:
 
     async def save(self, refund: Refund) -> None:
         await _write(self._session, refund, "Référence de remboursement déjà attribuée")
-
-    async def for_requester(self, requester_id: int) -> list[Refund]:
-        t = tables.refunds
-        result = await self._session.execute(
-            select(Refund).where(t.c.requester_id == requester_id).order_by(t.c.requested_at.desc(), t.c.id.desc())
-        )
-        return list(result.scalars())
-
-    async def list_all(self, status: str | None, limit: int, offset: int) -> list[Refund]:
-        t = tables.refunds
-        query = select(Refund)
-        if status is not None:
-            wanted = refund_status(status)
-            if wanted is None:
-                return []  # no refund is in a status that does not exist
-            query = query.where(t.c.status == wanted)
-        result = await self._session.execute(
-            query.order_by(t.c.requested_at.desc(), t.c.id.desc()).limit(limit).offset(offset)
-        )
-        return list(result.scalars())
 
     async def open_for_payment(self, payment_id: int) -> list[Refund]:
         t = tables.refunds
@@ -300,13 +222,6 @@ class SqlCommissionRepository:
     async def save(self, commission: Commission) -> None:
         await _write(self._session, commission, "La commission de ce paiement est déjà enregistrée")
 
-    async def list_recent(self, limit: int, offset: int) -> list[Commission]:
-        t = tables.commissions
-        result = await self._session.execute(
-            select(Commission).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit).offset(offset)
-        )
-        return list(result.scalars())
-
 
 class SqlLedger:
     """Each transaction is all of its rows or none. The (transaction_key, account) unique index makes a second
@@ -339,16 +254,6 @@ class SqlLedger:
         for entry in ordered:
             entry.id = written[entry.account]
         return True
-
-    async def between(self, start: datetime | None, end: datetime | None) -> list[LedgerEntry]:
-        t = tables.ledger_entries
-        query = select(LedgerEntry)
-        if start is not None:
-            query = query.where(t.c.at >= start)
-        if end is not None:
-            query = query.where(t.c.at < end)
-        result = await self._session.execute(query.order_by(t.c.id))
-        return list(result.scalars())
 
 
 class SqlProcessedCallbacks:

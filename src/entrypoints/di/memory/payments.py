@@ -12,8 +12,8 @@ from application.payments.ports import (
     CommissionRepository,
     Gateways,
     Ledger,
+    PaymentReads,
     PaymentRepository,
-    PaymentStatistics,
     ProcessedCallbacks,
     RefundRepository,
 )
@@ -24,12 +24,12 @@ class PaymentsMemory(Provider):
     scope = Scope.REQUEST
 
     payments = provide(memory.MemoryPaymentRepository, provides=PaymentRepository)
-    statistics = provide(memory.MemoryPaymentStatistics, provides=PaymentStatistics)
     attempts = provide(memory.MemoryAttemptRepository, provides=AttemptRepository)
     refunds = provide(memory.MemoryRefundRepository, provides=RefundRepository)
     commissions = provide(memory.MemoryCommissionRepository, provides=CommissionRepository)
     ledger = provide(memory.MemoryLedger, provides=Ledger)
     processed = provide(memory.MemoryProcessedCallbacks, provides=ProcessedCallbacks)
+    reads = provide(memory.MemoryPaymentReads, scope=Scope.APP, provides=PaymentReads)
 
     @provide(scope=Scope.APP)
     def gateways(self) -> Gateways:
