@@ -377,6 +377,9 @@ async def test_figures_for_administrators_reflect_paid_failed_and_pending_paymen
     yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     assert (await shop.admin_view(LEDGER, end=yesterday))["encaisse"] == "0.00"
     assert (await shop.admin_view(LEDGER, start=yesterday))["encaisse"] == "5000.00"
+    naive_yesterday = (datetime.now(UTC) - timedelta(days=1)).replace(tzinfo=None).isoformat()  # read as UTC
+    assert (await shop.admin_view(LEDGER, start=naive_yesterday))["encaisse"] == "5000.00"
+    assert (await shop.admin_view(LEDGER, end=naive_yesterday))["encaisse"] == "0.00"
     root = await shop.user("root", admin=True)
     error(await shop.get(LEDGER, root, start="hier"), 400)
     error(await shop.get(TRANSACTIONS, root, page_size=1000), 400)

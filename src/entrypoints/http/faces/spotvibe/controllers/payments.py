@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import InvalidOperation
 from typing import Any
 from uuid import UUID
@@ -234,12 +234,17 @@ class PaymentsController(Controller):
     async def ledger(self, principal: NamedDependency[Principal], queries: FromDishka[PaymentQueries],
                      config: FromDishka[PaymentsConfig], start: FromQuery[datetime | None] = None,
                      end: FromQuery[datetime | None] = None, devise: CurrencyCode = None) -> wire.LedgerView:
+        """`start` and `end` are ISO 8601 instants; one written without an offset is read as UTC."""
         currency = (devise or config.currency).upper()
-        report = await queries.ledger(principal.actor, currency, start, end)
+        report = await queries.ledger(principal.actor, currency, _utc(start), _utc(end))
         return wire.LedgerView(devise=currency, encaisse=wire.money(report.collected, currency),
                                commissions=wire.money(report.commissions, currency),
                                net_du=wire.money(report.net_payable, currency),
                                rembourse=wire.money(report.refunds, currency), equilibre=report.balances)
+
+
+def _utc(instant: datetime | None) -> datetime | None:
+    return instant.replace(tzinfo=UTC) if instant is not None and instant.tzinfo is None else instant
 
 
 WEBHOOKS_PATH = "/api/payments/webhooks"
