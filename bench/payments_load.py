@@ -40,7 +40,6 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import socketserver
 import sys
 import tempfile
@@ -82,6 +81,7 @@ from entrypoints.di.container import make_container
 from entrypoints.di.payments import callback_urls
 from entrypoints.http.app import create_app
 from entrypoints.runtime import Runtime
+from entrypoints.server import reuse_port_socket
 from entrypoints.settings import Settings
 from entrypoints.worker import build_worker, start_worker, stop_worker
 
@@ -227,11 +227,7 @@ async def _serve_app(runtime: Runtime, settings: GatewaySettings, port: int, rol
             announce()
         else:
             server.announce = announce
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            sock.bind(("127.0.0.1", port))
-            await server.serve(sockets=[sock])
+            await server.serve(sockets=[reuse_port_socket("127.0.0.1", port)])
         if server is None:
             await stop.wait()
     finally:

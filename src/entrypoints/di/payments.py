@@ -86,8 +86,8 @@ FAKE_GATEWAYS: dict[str, type[Any]] = {
 
 
 def _fake_providers(settings: Settings) -> LocalProviders:
-    return LocalProviders(moov_webhook=callback_urls(settings)[PaymentMethod.MOOV],
-                          stripe_webhook=callback_urls(settings)[PaymentMethod.CARD])
+    urls = callback_urls(settings)
+    return LocalProviders(moov_webhook=urls[PaymentMethod.MOOV], stripe_webhook=urls[PaymentMethod.CARD])
 
 
 @dataclass(frozen=True)
@@ -158,8 +158,7 @@ class PaymentsProvider(Provider):
             give_up_after=timedelta(seconds=settings.reconcile_give_up_seconds))
 
     @provide(scope=Scope.APP)
-    async def local_providers(self, settings: Settings, config: PaymentsConfig
-                              ) -> AsyncIterator[LocalProviders | SharedFakes | None]:
+    async def local_providers(self, settings: Settings) -> AsyncIterator[LocalProviders | SharedFakes | None]:
         """With AGORA_PAYMENTS=fake, the four providers on 127.0.0.1: those another process started and
         handed over (AGORA_PAYMENTS_SHARED_FAKES), or else this process's own."""
         if settings.payments_mode != "fake":
@@ -168,9 +167,7 @@ class PaymentsProvider(Provider):
         if shared := os.environ.get(SHARED_FAKES_ENV):
             yield SharedFakes.decode(shared)
             return
-        providers = LocalProviders(
-            moov_webhook=config.callback_url(PaymentMethod.MOOV),
-            stripe_webhook=config.callback_url(PaymentMethod.CARD)).start()
+        providers = _fake_providers(settings).start()
         yield providers
         providers.stop()
 
