@@ -111,14 +111,15 @@ class SubmitAttempt:
         except GatewayRejected as error:
             await self._record_refusal(payment.uuid, attempt.reference, error.message)
             raise
-        return await self._record_start(payment.uuid, attempt.reference, started.provider_reference,
+        return await self._record_start(payment.uuid, attempt, started.provider_reference,
                                         started.redirect_url, started.callback_secret)
 
-    async def _record_start(self, payment_uuid: UUID, reference: UUID, provider_reference: str,
+    async def _record_start(self, payment_uuid: UUID, attempt: Attempt, provider_reference: str,
                             redirect_url: str | None, secret: str | None) -> PaymentView:
+        """`attempt` is the try just committed: a callback may have changed its provider status meanwhile, but
+        only its references are written here."""
         payment = await self._payments.get_for_update(payment_uuid)
-        attempt = await self._attempts.by_reference(reference)
-        assert payment is not None and attempt is not None
+        assert payment is not None
         attempt.provider_reference = provider_reference
         attempt.callback_secret = secret
         await self._attempts.save(attempt)

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Table, UniqueConstraint, inspect, select
+from sqlalchemy import Table, UniqueConstraint, exists, inspect, select, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.payments import tables
+from adapters.sql.writes import insert_new
 from domain.payments.model import (
     OPEN,
     Attempt,
@@ -89,7 +90,7 @@ class SqlPaymentRepository:
         self._session = session
 
     async def add(self, payment: Payment) -> Payment:
-        await _write(self._session, payment, "Ce paiement existe déjà")
+        await insert_new(self._session, payment, "Ce paiement existe déjà")
         return payment
 
     async def get(self, payment_uuid: UUID) -> Payment | None:
@@ -129,7 +130,7 @@ class SqlAttemptRepository:
         self._session = session
 
     async def add(self, attempt: Attempt) -> Attempt:
-        await _write(self._session, attempt, "Cette tentative existe déjà")
+        await insert_new(self._session, attempt, "Cette tentative existe déjà")
         return attempt
 
     async def save(self, attempt: Attempt) -> None:
@@ -173,7 +174,7 @@ class SqlRefundRepository:
         self._session = session
 
     async def add(self, refund: Refund) -> Refund:
-        await _write(self._session, refund, "Ce remboursement existe déjà")
+        await insert_new(self._session, refund, "Ce remboursement existe déjà")
         return refund
 
     async def get(self, refund_id: int) -> Refund | None:
@@ -210,7 +211,7 @@ class SqlCommissionRepository:
         self._session = session
 
     async def add(self, commission: Commission) -> Commission:
-        await _write(self._session, commission, "La commission de ce paiement est déjà enregistrée")
+        await insert_new(self._session, commission, "La commission de ce paiement est déjà enregistrée")
         return commission
 
     async def for_payment(self, payment_id: int) -> Commission | None:
@@ -224,9 +225,12 @@ class SqlCommissionRepository:
 
 
 class SqlLedger:
-    """Each transaction is all of its rows or none. The (transaction_key, account) unique index makes a second
-    writer of the same key wait for the first; once the first commits, its insert does nothing and it backs
-    out of its savepoint (and if the first rolls back, the second's rows go in)."""
+    """Each transaction is all of its rows or none, in one statement without a savepoint: the rows go in only
+    if no row of their key exists. A second writer of the same key, concurrent with the first, waits on the
+    (transaction_key, account) unique index; once the first commits, its rows conflict and none is written (if
+    the first rolls back, the second's go in). The rows of one key are always the same accounts, so a write of
+    some rows and not others could only come of two concurrent writers disagreeing: it raises, and the caller's
+    transaction is rolled back whole."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -234,26 +238,27 @@ class SqlLedger:
     async def record(self, entries: Sequence[LedgerEntry]) -> bool:
         ordered = one_transaction(entries)
         t = tables.ledger_entries
-        rows = [{"transaction_key": e.transaction_key, "payment_uuid": e.payment_uuid, "account": e.account,
-                 "currency": e.currency, "amount_minor": e.amount_minor, "at": e.at} for e in ordered]
-        savepoint = await self._session.begin_nested()
-        try:
-            result = await self._session.execute(
-                pg_insert(t).values(rows)
-                .on_conflict_do_nothing(index_elements=[t.c.transaction_key, t.c.account])
-                .returning(t.c.account, t.c.id)
-            )
-            written = {account: entry_id for account, entry_id in result.all()}
-        except BaseException:
-            await savepoint.rollback()
-            raise
-        if len(written) != len(rows):
-            await savepoint.rollback()  # already recorded (maybe in part, by a transaction now committed)
-            return False
-        await savepoint.commit()
+        columns = [t.c.transaction_key, t.c.payment_uuid, t.c.account, t.c.currency, t.c.amount_minor, t.c.at]
+        rows = values(*[column._copy() for column in columns], name="entries").data(
+            [(e.transaction_key, e.payment_uuid, e.account, e.currency, e.amount_minor, e.at) for e in ordered])
+        key_recorded = exists().where(t.c.transaction_key == ordered[0].transaction_key)
+        result = await self._session.execute(
+            pg_insert(t).from_select([c.name for c in columns], select(rows).where(~key_recorded))
+            .on_conflict_do_nothing(index_elements=[t.c.transaction_key, t.c.account])
+            .returning(t.c.account, t.c.id)
+        )
+        written = {account: entry_id for account, entry_id in result.all()}
+        if not written:
+            return False  # already recorded
+        if len(written) != len(ordered):
+            raise LedgerMismatch(f"{ordered[0].transaction_key}: {len(written)} of {len(ordered)} rows written")
         for entry in ordered:
             entry.id = written[entry.account]
         return True
+
+
+class LedgerMismatch(RuntimeError):
+    """A ledger transaction found in part: its key was recorded before with other accounts."""
 
 
 class SqlProcessedCallbacks:
