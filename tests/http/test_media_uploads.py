@@ -13,7 +13,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from application.shared.ports import FileStorage
+from application.shared.ports import FileStorage, Upload
 from tests.http.conftest import Api
 from tests.http.three_faces import bearers, error_message, face_of
 
@@ -93,3 +93,14 @@ async def test_private_files_are_never_served_under_media(api: Api) -> None:
                 f"/media/..%2fprivate/{key}", f"/private/{key}"):
         response = await api.client.get(url)
         assert response.status_code == 404 and b"secret" not in response.content, url
+
+
+async def test_public_files_are_served_with_their_type_and_no_sniffing(api: Api) -> None:
+    storage = await api.container.get(FileStorage)
+    path = await storage.save("docs", Upload(filename="page.txt", content_type="text/html",
+                                             data=b"<html><script>alert(1)</script></html>"))
+
+    served = await api.client.get(path)
+
+    assert served.status_code == 200 and served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["content-type"].startswith("text/plain")
