@@ -46,6 +46,14 @@ class Settings:
     secret_key: str = ""
     public_url: str = "http://127.0.0.1:8000"
     media_dir: Path | None = None
+    media_private_dir: Path | None = None
+    media_backend: str = "local"  # or "s3"
+    media_max_bytes: int = 5 * 1024 * 1024
+    media_max_pixels: int = 40_000_000
+    media_public_url: str | None = None  # s3: where the bucket's public/ prefix is served (a CDN, the bucket)
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
     email_backend: str = "console"
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -81,6 +89,10 @@ class Settings:
         return self.media_dir or self.data_dir / "media"
 
     @property
+    def media_private_root(self) -> Path:
+        return self.media_private_dir or self.data_dir / "private"
+
+    @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
@@ -97,6 +109,15 @@ class Settings:
             secret_key=env.get("AGORA_SECRET_KEY") or _dev_secret(data_dir),
             public_url=env.get("AGORA_PUBLIC_URL", "http://127.0.0.1:8000"),
             media_dir=Path(env["AGORA_MEDIA_DIR"]).resolve() if env.get("AGORA_MEDIA_DIR") else None,
+            media_private_dir=(Path(env["AGORA_MEDIA_PRIVATE_DIR"]).resolve() if env.get("AGORA_MEDIA_PRIVATE_DIR")
+                               else None),
+            media_backend=_media_backend(env.get("AGORA_MEDIA_BACKEND", "local"), env.get("AGORA_S3_BUCKET")),
+            media_max_bytes=int(env.get("AGORA_MEDIA_MAX_BYTES", str(5 * 1024 * 1024))),
+            media_max_pixels=int(env.get("AGORA_MEDIA_MAX_PIXELS", "40000000")),
+            media_public_url=env.get("AGORA_MEDIA_PUBLIC_URL") or None,
+            s3_bucket=env.get("AGORA_S3_BUCKET") or None,
+            s3_endpoint_url=env.get("AGORA_S3_ENDPOINT_URL") or None,
+            s3_region=env.get("AGORA_S3_REGION") or None,
             email_backend=env.get("AGORA_EMAIL_BACKEND", "console"),
             smtp_host=env.get("SMTP_HOST", "localhost"),
             smtp_port=int(env.get("SMTP_PORT", "25")),
@@ -138,6 +159,13 @@ def _payments_mode(text: str) -> str:
     if mode not in {"live", "fake"}:
         raise ValueError(f"AGORA_PAYMENTS is 'live' or 'fake', not {text!r}")
     return mode
+
+
+def _media_backend(text: str, bucket: str | None) -> str:
+    backend = _choice("AGORA_MEDIA_BACKEND", text or "local", ("local", "s3"))
+    if backend == "s3" and not bucket:
+        raise ValueError("AGORA_MEDIA_BACKEND=s3 needs AGORA_S3_BUCKET")
+    return backend
 
 
 def _dev_secret(data_dir: Path) -> str:

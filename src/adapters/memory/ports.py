@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 
+from adapters.storage.base import StorageBase
 from application.identity.ports import SocialProfile
-from application.shared.ports import EmailMessage, SmsMessage, Upload
+from application.shared.ports import EmailMessage, SmsMessage
 from domain.identity.errors import InvalidToken
 from domain.identity.model import SocialProvider
 
@@ -49,17 +49,30 @@ class MemorySocialVerifier:
         return found
 
 
-class MemoryFileStorage:
+class MemoryFileStorage(StorageBase):
+    """The real rules (names, size limit, image re-encoding) on dictionaries: public files by path, private by key."""
+
+    public_base = "/media"
+
     def __init__(self) -> None:
+        super().__init__()
         self.files: dict[str, bytes] = {}
+        self.private: dict[str, bytes] = {}
 
-    async def save(self, folder: str, upload: Upload) -> str:
-        path = f"/media/{folder}/{uuid.uuid4().hex}"
-        self.files[path] = upload.data
-        return path
+    async def _put_public(self, key: str, data: bytes, content_type: str) -> None:
+        self.files[self.public_path(key)] = data
 
-    async def delete(self, path: str) -> None:
-        self.files.pop(path, None)
+    async def _delete_public(self, key: str) -> None:
+        self.files.pop(self.public_path(key), None)
+
+    async def _put_private(self, key: str, data: bytes, content_type: str) -> None:
+        self.private[key] = data
+
+    async def _get_private(self, key: str) -> bytes | None:
+        return self.private.get(key)
+
+    async def _delete_private(self, key: str) -> None:
+        self.private.pop(key, None)
 
 
 class MemoryEmailSender:

@@ -1,60 +1,61 @@
-"""Files on the local disk, served under a public prefix (/media)."""
+"""Files on the local disk: public ones under `root`, served under a public prefix (/media); private ones
+under `private_root`, which must lie outside `root` so that the static files router never reaches them."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import uuid
 from pathlib import Path
 
-from application.shared.ports import Upload
-from application.shared.uploads import image_extension
+from adapters.storage.base import StorageBase, extension_from
+from application.shared.media import MediaRules
+
+__all__ = ["LocalFileStorage", "extension_from"]
 
 log = logging.getLogger("agora.storage")
-FOLDER_SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
-# Served inline from our own origin, these would run script: never keep them as given.
-ACTIVE_EXTENSIONS = frozenset({"htm", "html", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs"})
 
 
-class LocalFileStorage:
-    def __init__(self, root: Path, public_prefix: str = "/media") -> None:
+class LocalFileStorage(StorageBase):
+    def __init__(self, root: Path, public_prefix: str = "/media", *, private_root: Path | None = None,
+                 rules: MediaRules | None = None) -> None:
+        super().__init__(rules)
         self.root = root.resolve()
-        self.prefix = public_prefix.rstrip("/")
+        self.public_base = public_prefix.rstrip("/")
+        self.private_root = (private_root or self.root.parent / f"{self.root.name}-private").resolve()
+        if self.private_root == self.root or self.root in self.private_root.parents:
+            raise ValueError(f"Private files ({self.private_root}) must not lie inside the served {self.root}")
 
-    async def save(self, folder: str, upload: Upload) -> str:
-        """Writes under root/folder/<uuid>.<ext>; the client's file name never reaches the path."""
-        segments = folder.strip("/").split("/")
-        if not all(FOLDER_SEGMENT.fullmatch(segment) for segment in segments):
-            raise ValueError(f"Invalid storage folder: {folder!r}")
-        folder = "/".join(segments)
-        name = f"{uuid.uuid4().hex}.{image_extension(upload.data) or extension_from(upload.filename)}"
-        await asyncio.to_thread(write_new, self.root / folder / name, upload.data)
-        return f"{self.prefix}/{folder}/{name}"
+    async def _put_public(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(write_new, self.root / key, data)
 
-    async def delete(self, path: str) -> None:
-        """Removes a file this storage returned; other paths (external URLs, escapes from root) are left alone."""
-        if not path.startswith(self.prefix + "/"):
-            return
-        target = (self.root / path.removeprefix(self.prefix + "/")).resolve()
+    async def _delete_public(self, key: str) -> None:
+        target = (self.root / key).resolve()
         if self.root not in target.parents:
-            log.warning("Refused to delete %r: outside %s", path, self.root)
+            log.warning("Refused to delete %r: outside %s", key, self.root)
             return
         await asyncio.to_thread(remove_file, target)
 
+    async def _put_private(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(write_new, self.private_root / key, data)
 
-def extension_from(filename: str) -> str:
-    _, dot, suffix = filename.rpartition(".")
-    suffix = suffix.lower()
-    if dot and re.fullmatch(r"[a-z0-9]{1,10}", suffix) and suffix not in ACTIVE_EXTENSIONS:
-        return suffix
-    return "bin"
+    async def _get_private(self, key: str) -> bytes | None:
+        return await asyncio.to_thread(read_file, self.private_root / key)
+
+    async def _delete_private(self, key: str) -> None:
+        await asyncio.to_thread(remove_file, self.private_root / key)
 
 
 def write_new(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("xb") as file:
         file.write(data)
+
+
+def read_file(target: Path) -> bytes | None:
+    try:
+        return target.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
 
 
 def remove_file(target: Path) -> None:

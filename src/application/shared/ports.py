@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from application.shared.media import PrivateFile, StoredImage
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -106,8 +108,29 @@ class Upload:
 
 
 class FileStorage(Protocol):
+    """Where uploads and generated files live (docs/media.md). Public files are served to anyone at the path
+    returned; private ones only through `open_private`, by a use case that has checked who asks. Every write
+    is bounded by the deployment's size limit (`FileTooLarge`, 413); names always come from the server."""
+
     async def save(self, folder: str, upload: Upload) -> str:
-        """Stores the file and returns its public path (e.g. /media/avatars/ab12.jpg)."""
+        """Stores the bytes as they are and returns their public path (e.g. /media/avatars/ab12.jpg)."""
         ...
 
-    async def delete(self, path: str) -> None: ...
+    async def save_image(self, folder: str, upload: Upload) -> StoredImage:
+        """Checks the bytes are a JPEG, PNG, GIF or WebP image (`InvalidImage` otherwise), re-encodes it upright
+        without its metadata (EXIF, GPS) and stores it with a thumbnail. A GIF keeps its first frame only."""
+        ...
+
+    async def delete(self, path: str) -> None:
+        """Removes a public file this storage returned (and an image's thumbnail); ignores any other path."""
+        ...
+
+    async def save_private(self, folder: str, owner_key: str, data: bytes, content_type: str) -> str:
+        """Stores a file that is never served publicly; returns its key (`folder/owner_key/<random>.<ext>`)."""
+        ...
+
+    async def open_private(self, key: str) -> PrivateFile | None:
+        """The bytes and content type under a key `save_private` returned; None for any other key."""
+        ...
+
+    async def delete_private(self, key: str) -> None: ...

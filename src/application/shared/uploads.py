@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from application.shared.media import NOT_AN_IMAGE
 from application.shared.ports import Upload
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 SIGNATURES = {
     b"\xff\xd8\xff": "jpg",
     b"\x89PNG\r\n\x1a\n": "png",
     b"GIF87a": "gif",
     b"GIF89a": "gif",
 }
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
 
 
 def image_extension(data: bytes) -> str | None:
@@ -23,11 +24,10 @@ def image_extension(data: bytes) -> str | None:
 
 
 def check_image(upload: Upload) -> str | None:
-    """The problem with this upload as an image, or None."""
+    """The problem with this upload as an image, or None. A quick look at the first bytes, to refuse early
+    with the other fields' errors; the storage's `save_image` decodes it and enforces the size limit."""
     if not upload.data:
         return "Fichier vide"
-    if len(upload.data) > MAX_IMAGE_BYTES:
-        return "Image trop lourde (5 Mo au plus)"
     if image_extension(upload.data) is None:
-        return "Format d'image non reconnu (JPEG, PNG, GIF ou WebP)"
+        return NOT_AN_IMAGE
     return None

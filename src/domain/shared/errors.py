@@ -38,6 +38,10 @@ class Forbidden(DomainError):
     """The caller is known but may not do this (403)."""
 
 
+class TooLarge(DomainError):
+    """What was sent is over a size limit (413)."""
+
+
 class Unavailable(DomainError):
     """An outside service the use case needs is down or too slow; the client may retry later (503)."""
 

@@ -1,4 +1,4 @@
-"""Email, SMS and file storage."""
+"""Email, SMS and file storage (chosen in entrypoints/di/media.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dishka import Provider, Scope, provide
 from adapters.notify.email_console import ConsoleEmailSender
 from adapters.notify.email_smtp import SmtpEmailSender, SmtpSettings
 from adapters.notify.sms_console import ConsoleSmsSender
-from adapters.storage.local import LocalFileStorage
 from application.shared.ports import EmailSender, FileStorage, SmsSender
+from entrypoints.di.media import file_storage
 from entrypoints.settings import Settings
 
 
@@ -30,4 +30,4 @@ class NotifyProvider(Provider):
 
     @provide
     def storage(self, settings: Settings) -> FileStorage:
-        return LocalFileStorage(settings.media_root, public_prefix="/media")
+        return file_storage(settings)

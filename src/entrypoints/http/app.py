@@ -10,7 +10,7 @@ from typing import Any
 
 from dishka import AsyncContainer, Provider
 from dishka.integrations.litestar import setup_dishka
-from litestar import Litestar
+from litestar import Litestar, Response
 from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
@@ -98,6 +98,12 @@ async def _not_found(send: RawSend) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def _no_sniffing(response: Response[Any]) -> Response[Any]:
+    """Browsers take a public file for what its extension says, never for what its bytes look like."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer | None = None) -> PrefixDispatcher:
     """The app closes its container at shutdown only when it made it; a caller that passes one closes it."""
     owns_container = container is None
@@ -110,7 +116,8 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
         mounts[prefix] = face_app
     health = create_health_app(container)
     media = Litestar(route_handlers=[create_static_files_router(
-        path="/media", directories=[runtime.settings.media_root], send_as_attachment=False)], openapi_config=None,
+        path="/media", directories=[runtime.settings.media_root], send_as_attachment=False,
+        after_request=_no_sniffing)], openapi_config=None,
         logging_config=None, exception_handlers={Exception: error_handler(shared_errors.render, shared_errors.POLICY)})
     runtime.settings.media_root.mkdir(parents=True, exist_ok=True)
     mounts["/media"] = media

@@ -13,6 +13,7 @@ from application.identity.services.codes import OneTimeCodes
 from application.identity.services.recipients import EmailRecipients
 from application.identity.services.registration import FieldErrors
 from application.shared.email import queue_email
+from application.shared.media import store_image
 from application.shared.ports import FileStorage, Outbox, Throttle, UnitOfWork, Upload
 from application.shared.uploads import check_image
 from domain.identity.errors import EmailTaken, InvalidCode
@@ -89,7 +90,7 @@ class UpdateProfile:
             user.notifications_push = changes.notifications_push
         if changes.photo is not None:
             old = user.photo
-            user.photo = await self._storage.save("avatars", changes.photo)
+            user.photo = (await store_image(self._storage, "avatars", changes.photo, field="photo")).path
             if old:
                 await self._storage.delete(old)
         await self._users.save(user)
