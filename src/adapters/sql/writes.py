@@ -8,9 +8,9 @@ usable. The entity then joins the session as if it had been loaded, so later cha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
@@ -37,7 +37,7 @@ async def insert_new(session: AsyncSession, entity: object, conflict: str) -> No
     missing row behind a foreign key, a broken CHECK) is a bug of the caller and propagates."""
     mapper: Mapper[Any] = inspect(type(entity))
     key = mapper.primary_key
-    statement = (pg_insert(mapper.local_table).values(row_values(mapper, entity))
+    statement = (pg_insert(cast(Table, mapper.local_table)).values(row_values(mapper, entity))
                  .on_conflict_do_nothing().returning(*key))
     row = (await session.execute(statement)).first()
     if row is None:
