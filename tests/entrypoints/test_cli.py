@@ -165,3 +165,40 @@ def test_gateway_settings_come_from_prefixed_environment_variables(data_dir: Pat
     with pytest.raises(ValueError, match="AGORA_PAYMENTS"):
         Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k",
                            "AGORA_PAYMENTS": "sandbox"})
+
+
+EVERY_ADDRESS = "0.0.0.0"  # noqa: S104 - what `agora serve --host` is given, nothing is bound here
+
+
+@pytest.mark.parametrize(("host", "url"), [
+    ("127.0.0.1", "http://127.0.0.1:8101"), (EVERY_ADDRESS, "http://127.0.0.1:8101"), ("::", "http://[::1]:8101"),
+    ("localhost", "http://localhost:8101")])
+def test_the_public_url_is_the_address_served_without_agora_public_url(host: str, url: str, data_dir: Path) -> None:
+    from entrypoints.settings import Settings
+    from entrypoints.supervisor import public_url_warning
+
+    settings = Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k"})
+    assert settings.public_url == "http://127.0.0.1:8000" and not settings.public_url_explicit
+    served = settings.serving(host, 8101)
+    assert served.public_url == url
+    assert public_url_warning(served, host, 8101) is None
+
+
+@pytest.mark.parametrize(("public", "host", "warned"), [
+    ("http://127.0.0.1:8000", "127.0.0.1", True), ("https://agora.example.org", EVERY_ADDRESS, True),
+    ("http://127.0.0.1:8101/", "127.0.0.1", False), ("http://localhost:8101", "127.0.0.1", False),
+    ("http://192.168.1.20:8101", EVERY_ADDRESS, False), ("http://192.168.1.20:8101", "127.0.0.1", True),
+])
+def test_a_public_url_set_elsewhere_is_kept_and_warned_about(public: str, host: str, warned: bool,
+                                                             data_dir: Path) -> None:
+    from entrypoints.settings import Settings
+    from entrypoints.supervisor import public_url_warning
+
+    settings = Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k",
+                                  "AGORA_PUBLIC_URL": public}).serving(host, 8101)
+    assert settings.public_url == public
+    warning = public_url_warning(settings, host, 8101)
+    assert (warning is not None) is warned
+    if warning is not None:
+        assert warning.startswith(f"AGORA_PUBLIC_URL is {public} but this server listens on http://")
+        assert "unset it to use the address served" in warning
