@@ -89,9 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _openapi(args)
     try:
         faces = parse_faces(args.faces) if getattr(args, "faces", None) else None
-        settings = Settings.from_env()
     except ValueError as error:
         parser.error(str(error))
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        print(f"agora: error: the environment's settings: {error} (see README.md, Configuration)", file=sys.stderr)
+        return 2
     if faces is not None:
         settings = dataclasses.replace(settings, faces=faces)
     configure_logging(settings.log_level, settings.log_format, access_log=settings.access_log)
@@ -121,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _unreachable_database(error: BaseException) -> bool:
     from sqlalchemy.exc import DBAPIError
 
-    return isinstance(error, OSError | DBAPIError) or type(error).__module__.startswith(("asyncpg", "psycopg"))
+    connecting = ConnectionError | TimeoutError | socket.gaierror | DBAPIError
+    return isinstance(error, connecting) or type(error).__module__.startswith(("asyncpg", "psycopg"))
 
 
 def _first_line(error: BaseException) -> str:

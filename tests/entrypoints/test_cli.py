@@ -267,3 +267,12 @@ def test_a_public_url_set_elsewhere_is_kept_and_warned_about(public: str, host: 
     if warning is not None:
         assert warning.startswith(f"AGORA_PUBLIC_URL is {public} but this server listens on http://")
         assert "unset it to use the address served" in warning
+
+
+def test_a_wrong_setting_in_the_environment_is_said_on_one_line(env: None, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AGORA_PAYMENTS", "sandbox")
+    assert main(["doctor"]) == 2
+    err = capsys.readouterr().err
+    assert err == "agora: error: the environment's settings: AGORA_PAYMENTS is 'live' or 'fake', not 'sandbox'" \
+                  " (see README.md, Configuration)\n"
