@@ -201,3 +201,14 @@ async def test_receipts_not_read_are_missing_to_be_asked_again(sender: ExpoSende
     expo.answer_next(3, 500, {"errors": [{"code": "INTERNAL_SERVER_ERROR", "message": "down"}]}, path=RECEIPTS_PATH)
     assert await sender.check(["ticket-1"]) == {}
     assert expo.count(RECEIPTS_PATH) == 3 and sleeps.pauses == [1.0, 2.0]
+
+
+async def test_an_unreachable_expo_answers_retry_for_every_message(sleeps: Sleeps) -> None:
+    sender = ExpoSender(ExpoSettings(base_url="http://127.0.0.1:9", backoff=Backoff(attempts=3, base_seconds=1.0)),
+                        sleep=sleeps)  # nothing listens on the discard port
+    try:
+        outcomes = await sender.send([message(token(1)), message(token(2))])
+    finally:
+        await sender.aclose()
+    assert [o.kind for o in outcomes] == [DeliveryKind.RETRY] * 2 and "ConnectError" in outcomes[0].reason
+    assert sleeps.pauses == [1.0, 2.0]

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from adapters.push.fakes.base import ScriptedFake
 from adapters.push.fakes.fcm import FakeFcm, fcm_error, quota_exceeded, unavailable
-from adapters.push.fcm import FcmSender, FcmSettings, ServiceAccount, ServiceAccountError
+from adapters.push.fcm import FcmSender, FcmSettings, ServiceAccount, ServiceAccountError, data_strings
 from adapters.push.retry import Backoff
 from application.notifications.channels import DeliveryKind, Priority, PushMessage
 from tests.adapters.push.support import Clock, Sleeps
@@ -247,3 +247,7 @@ async def test_an_outage_of_the_token_endpoint_answers_retry(sender: FcmSender, 
     fcm.answer_next(1, 503, {"error": "backendError"}, path="/token")
     [outcome] = await sender.send([message()])
     assert outcome.kind is DeliveryKind.RETRY and "OAuth" in outcome.reason and sends(fcm, fcm) == 0
+
+
+def test_data_values_that_are_not_text_become_json_text() -> None:
+    assert data_strings({"n": 3, "ok": True, "s": "x", "l": [1]}) == {"n": "3", "ok": "true", "s": "x", "l": "[1]"}

@@ -132,3 +132,13 @@ async def test_the_console_sender_is_an_sms_channel_too(tmp_path: Any) -> None:
     outcome = await console.deliver(SmsMessage(to=NUMBER, text="Bonjour"), sender="SpotVibe")
     assert outcome.kind is DeliveryKind.SENT and console.latest_to(NUMBER) == SmsMessage(to=NUMBER, text="Bonjour")
     assert len(list(tmp_path.iterdir())) == 1
+
+
+async def test_an_unreachable_twilio_answers_retry(sleeps: Sleeps) -> None:
+    sms = TwilioSms(TwilioSettings(account_sid="AC1", auth_token="t", sender="SpotVibe", base_url="http://127.0.0.1:9",
+                                   backoff=Backoff(attempts=2, base_seconds=0.5)), sleep=sleeps)
+    try:
+        outcome = await sms.deliver(SmsMessage(to=NUMBER, text="Bonjour"))
+    finally:
+        await sms.aclose()
+    assert outcome.kind is DeliveryKind.RETRY and "ConnectError" in outcome.reason and sleeps.pauses == [0.5]
