@@ -85,6 +85,19 @@ class Settings:
     ticket_commission_bps: int = 1_000
     reconcile_after_seconds: int = 120
     reconcile_give_up_seconds: int = 3600
+    push_mode: str = "log"  # or "live": Expo for Expo tokens, FCM (with a service account) for the others
+    fcm_service_account: str | None = None  # the service account's JSON, or the path of its file
+    fcm_base_url: str = "https://fcm.googleapis.com"
+    expo_access_token: str | None = None
+    expo_base_url: str = "https://exp.host"
+    sms_provider: str = "console"  # or "twilio"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_api_key_sid: str = ""
+    twilio_from: str = ""
+    twilio_messaging_service_sid: str = ""
+    twilio_status_callback: str = ""
+    twilio_base_url: str = "https://api.twilio.com"
 
     @property
     def media_root(self) -> Path:
@@ -151,6 +164,19 @@ class Settings:
             ticket_commission_bps=int(env.get("AGORA_TICKET_COMMISSION_BPS", "1000")),
             reconcile_after_seconds=int(env.get("AGORA_RECONCILE_AFTER_SECONDS", "120")),
             reconcile_give_up_seconds=int(env.get("AGORA_RECONCILE_GIVE_UP_SECONDS", "3600")),
+            push_mode=_choice("AGORA_PUSH", env.get("AGORA_PUSH") or "log", ("log", "live")),
+            fcm_service_account=env.get("AGORA_FCM_SERVICE_ACCOUNT") or None,
+            fcm_base_url=env.get("AGORA_FCM_BASE_URL") or "https://fcm.googleapis.com",
+            expo_access_token=env.get("AGORA_EXPO_ACCESS_TOKEN") or None,
+            expo_base_url=env.get("AGORA_EXPO_BASE_URL") or "https://exp.host",
+            sms_provider=_sms_provider(env),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+            twilio_api_key_sid=env.get("TWILIO_API_KEY_SID", ""),
+            twilio_from=env.get("TWILIO_FROM", ""),
+            twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID", ""),
+            twilio_status_callback=env.get("TWILIO_STATUS_CALLBACK", ""),
+            twilio_base_url=env.get("TWILIO_BASE_URL") or "https://api.twilio.com",
         )
 
     def serving(self, host: str, port: int) -> Settings:
@@ -191,6 +217,17 @@ def _payments_mode(text: str) -> str:
     if mode not in {"live", "fake"}:
         raise ValueError(f"AGORA_PAYMENTS is 'live' or 'fake', not {text!r}")
     return mode
+
+
+def _sms_provider(env: Mapping[str, str]) -> str:
+    provider = _choice("AGORA_SMS_PROVIDER", env.get("AGORA_SMS_PROVIDER") or "console", ("console", "twilio"))
+    if provider == "twilio":
+        missing = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN") if not env.get(name)]
+        if not (env.get("TWILIO_FROM") or env.get("TWILIO_MESSAGING_SERVICE_SID")):
+            missing.append("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID")
+        if missing:
+            raise ValueError(f"AGORA_SMS_PROVIDER=twilio needs {', '.join(missing)}")
+    return provider
 
 
 def _media_backend(text: str, bucket: str | None) -> str:

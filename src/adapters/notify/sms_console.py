@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from adapters.notify.email_console import file_stamp, safe_name
+from application.notifications.channels import SmsOutcome
 from application.shared.ports import SmsMessage
 
 log = logging.getLogger("agora.sms")
@@ -22,6 +23,10 @@ class ConsoleSmsSender:
         log.info("SMS to %s\n\n%s", message.to, message.text)
         if self.folder is not None:
             await asyncio.to_thread(self._write, self.folder, message, len(self.sent))
+
+    async def deliver(self, message: SmsMessage, *, sender: str | None = None) -> SmsOutcome:
+        await self.send(message)
+        return SmsOutcome.sent(f"console-{len(self.sent)}")
 
     def latest_to(self, number: str) -> SmsMessage | None:
         return next((m for m in reversed(self.sent) if m.to == number), None)

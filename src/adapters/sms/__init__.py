@@ -1,0 +1,1 @@
+"""SMS providers over HTTP (the console sender is adapters/notify/sms_console.py)."""

@@ -1,0 +1,1 @@
+"""A faithful local stand-in for Twilio's Messages API."""
