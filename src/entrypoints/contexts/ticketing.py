@@ -9,6 +9,7 @@ from entrypoints.di.memory.ticketing import TicketingMemory
 from entrypoints.di.ticketing import TicketingAdapters, TicketingPersistence, TicketingReadSide, TicketingUseCases
 from entrypoints.http.faces.spotvibe.controllers import admin as spotvibe_admin
 from entrypoints.http.faces.spotvibe.controllers import events as spotvibe_events
+from entrypoints.seed import ticketing_demo
 
 TICKETING = BoundedContext(
     name="ticketing",
@@ -17,4 +18,5 @@ TICKETING = BoundedContext(
     map_entities=map_entities,
     announcements=ANNOUNCEMENTS,
     routes={"spotvibe": (spotvibe_events.EventsController, spotvibe_admin.AdminController)},
+    demo_seed=ticketing_demo,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, Integer, String, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import BigInteger, Boolean, String, and_, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
@@ -32,7 +32,7 @@ _CARD = select(*_card_columns).select_from(_with_creator)
 
 _viewer, _see_all = bindparam("viewer_id", type_=BigInteger), bindparam("see_all", type_=Boolean)
 _status, _finished = bindparam("status", type_=String), bindparam("finished", type_=Boolean)
-_category, _pattern = bindparam("category_id", type_=Integer), bindparam("pattern", type_=String)
+_category, _pattern = bindparam("category_id", type_=BigInteger), bindparam("pattern", type_=String)
 _over = _events.c.ends_at <= _now
 _matching = and_(
     or_(_published, _see_all, _events.c.creator_id == _viewer),
@@ -72,7 +72,7 @@ _HALF_LIFE_SECONDS: ColumnElement[float] = literal_column(repr(trending.HALF_LIF
 
 
 def _decayed(at: ColumnElement[datetime]) -> ColumnElement[float]:
-    age = func.greatest(func.extract("epoch", _now - at), 0)
+    age = func.greatest(func.extract("epoch", _now - at), literal_column("0"))
     return func.power(literal_column("0.5"), age / _HALF_LIFE_SECONDS)
 
 
@@ -91,8 +91,9 @@ _participation_scores = (
     select(_participations.c.event_id,
            func.sum(_participation_weight * _decayed(_participations.c.updated_at)).label("score"))
     .where(_participations.c.updated_at >= _since).group_by(_participations.c.event_id).subquery("participations"))
-_score = (func.coalesce(_view_scores.c.score, 0) + func.coalesce(_share_scores.c.score, 0)
-          + func.coalesce(_participation_scores.c.score, 0)).label("score")
+_ZERO: ColumnElement[float] = literal_column("0")
+_score = (func.coalesce(_view_scores.c.score, _ZERO) + func.coalesce(_share_scores.c.score, _ZERO)
+          + func.coalesce(_participation_scores.c.score, _ZERO)).label("score")
 _TRENDING = ReadStatement(
     select(*_card_columns, _score)
     .select_from(_with_creator.outerjoin(_view_scores, _view_scores.c.event_id == _events.c.id)

@@ -50,9 +50,11 @@ from domain.ticketing.model import (
     Viewer,
 )
 from entrypoints.http.auth import client_ip, optional_principal_dependency, principal_dependency
+from entrypoints.http.errors import UNSTORABLE_TEXT_MESSAGE
 from entrypoints.http.faces.spotvibe import event_schemas as wire
 from entrypoints.http.openapi import OPTIONAL_BEARER, may_raise, reads_body
 from entrypoints.http.params import Id, Page
+from entrypoints.http.request_bodies import has_unstorable_text
 from entrypoints.http.uploads import convert, read_body_and_files
 from entrypoints.http.wire import wire_names
 
@@ -96,7 +98,8 @@ def actor_of(principal: Principal | None) -> Actor | None:
 def page_url(request: Request[Any, Any, Any], page: int) -> str:
     query = {key: value for key, value in request.query_params.items() if key != "page"}
     query["page"] = str(page)
-    return f"{str(request.url).split('?', 1)[0]}?{urlencode(query)}"
+    base = str(request.url).split("?", 1)[0]
+    return f"{base if base.endswith('/') else base + '/'}?{urlencode(query)}"  # the routes' own spelling
 
 
 def create_details(body: wire.CreateEventBody) -> tuple[EventDetails, bool]:
@@ -159,6 +162,8 @@ class EventsController(Controller):
         queries: FromDishka[TicketingQueries], page: Page = 1, page_size: PageSize = None, search: Search = None,
         category: FromQuery[Id | None] = None, status: StatusFilter = None,
     ) -> wire.EventPage:
+        if has_unstorable_text(search):
+            raise InvalidInput.on_field("search", UNSTORABLE_TEXT_MESSAGE)
         wanted = None if not status else parse_choice(EventStatus, status, "status")
         found = await queries.events(actor_of(principal), page=page, page_size=page_size, search=search,
                                      category_id=category, status=wanted)
