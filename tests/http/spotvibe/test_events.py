@@ -99,6 +99,8 @@ async def test_create_as_a_draft_or_free_from_a_form_with_a_cover(api: Api, peop
     ({"prix": "12.5"}, ("prix",)),
     ({"type_acces": "GRATUIT", "prix": "100"}, ("prix",)),
     ({"date_debut": "demain"}, ("date_debut",)),
+    ({"date_fin": "9999-12-31T23:00:00-05:00"}, ("date_fin",)),
+    ({"prix": "Infinity"}, ("prix",)),
     ({"date_fin": iso(datetime.now(UTC) + timedelta(days=1))}, ("date_fin",)),
     ({"date_debut": iso(datetime.now(UTC) - timedelta(days=1))}, ("date_debut",)),
     ({"categorie": 99}, ("categorie",)),

@@ -3,6 +3,7 @@ organiser's and the participant's lists, stats and trending; the event actions o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import InvalidOperation
@@ -66,6 +67,7 @@ E = TypeVar("E", bound=StrEnum)
 Search = Annotated[str | None, Parameter(max_length=200)]
 StatusFilter = Annotated[str | None, Parameter(max_length=20, description="BROUILLON, EN_ATTENTE, VALIDE, REJETE, "
                                                                          "ANNULE ou TERMINE")]
+PRICE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")
 PageSize = Annotated[int | None, Parameter(ge=1, le=100)]
 
 
@@ -78,17 +80,24 @@ def parse_choice(enum: type[E], value: str, field: str) -> E:
 
 
 def parse_price(value: int | float | str | None) -> Money | None:
+    """A price as the spec writes it ("5000.00", or a number): whole XOF, at most two zero decimals."""
     if value is None or value == "":
         return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not PRICE.fullmatch(text):
+        raise InvalidInput.on_field("prix", "Montant invalide (en XOF, sans centimes)")
     try:
-        return Money.parse(str(value), CURRENCY)
+        return Money.parse(text, CURRENCY)
     except (InvalidOperation, ValueError, DomainError):
         raise InvalidInput.on_field("prix", "Montant invalide (en XOF, sans centimes)") from None
 
 
-def utc(moment: datetime) -> datetime:
+def utc(moment: datetime, field: str) -> datetime:
     """An instant sent without an offset is read as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput.on_field(field, "Date hors limites") from None
 
 
 def actor_of(principal: Principal | None) -> Actor | None:
@@ -110,7 +119,8 @@ def create_details(body: wire.CreateEventBody) -> tuple[EventDetails, bool]:
             raise InvalidInput.on_field("statut", "Un événement se crée en BROUILLON ou EN_ATTENTE")
     details = EventDetails(
         title=body.titre, description=body.description, short_description=body.description_courte,
-        starts_at=utc(body.date_debut), ends_at=utc(body.date_fin), venue=body.lieu, address=body.adresse,
+        starts_at=utc(body.date_debut, "date_debut"), ends_at=utc(body.date_fin, "date_fin"), venue=body.lieu,
+        address=body.adresse,
         category_id=body.categorie, access_type=parse_choice(AccessType, body.type_acces, "type_acces"),
         price=parse_price(body.prix), capacity=body.capacite, latitude=body.latitude, longitude=body.longitude)
     return details, draft
@@ -127,9 +137,9 @@ def changes_of(body: wire.UpdateEventBody) -> tuple[dict[str, Any], bool]:
         if value is not None:
             changes[name] = value
     if body.date_debut is not None:
-        changes["starts_at"] = utc(body.date_debut)
+        changes["starts_at"] = utc(body.date_debut, "date_debut")
     if body.date_fin is not None:
-        changes["ends_at"] = utc(body.date_fin)
+        changes["ends_at"] = utc(body.date_fin, "date_fin")
     if body.categorie is not None:
         changes["category_id"] = body.categorie
     if body.type_acces is not None:
