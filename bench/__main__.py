@@ -1,5 +1,6 @@
-"""Every benchmark in one run (`nox -s bench`, or `uv run python -m bench`): reads against the floor, logins against
-the hash alone, payments (bench/payments_load.py, in its own process). Writes bench/results/<name>.json and
+"""Every benchmark in one run (`nox -s bench`, or `python3 -m uv run --frozen python -m bench`): reads against
+the floor, logins against the hash alone, payments (bench/payments_load.py, in its own process).
+Writes bench/results/<name>.json and
 bench/results/summary.json, prints one markdown table headed by the machine, and exits non-zero if a phase failed.
 
     nox -s bench -- --duration 10 --workers 2

@@ -7,7 +7,8 @@ prepares each statement once per connection and reuses it), and answers the face
 It does not check that the token's session is still open (our service does, in the same query): the floor is
 the least a profile read must do.
 
-    DATABASE_URL=postgresql://... AGORA_SECRET_KEY=... uv run python -m bench.floor --port 8100 --workers 2
+    DATABASE_URL=postgresql://... AGORA_SECRET_KEY=... \
+        python3 -m uv run --frozen python -m bench.floor --port 8100 --workers 2
 
 Served like our service: uvicorn with uvloop and httptools (or `--server granian`), `--workers` processes sharing
 one listening socket.

@@ -7,7 +7,7 @@ For each face, wrk (16 connections, `--duration` s, `--latency`) measures ours, 
 the PostgreSQL backends (both from /proc). Then EEBC's profile again while `--logins` connections log in (SpotVibe's
 login, 16 accounts in turn): its p99 against the profile alone shows whether hashing stalls the reads.
 
-    uv run python -m bench.identity_load --duration 10 --workers 2
+    python3 -m uv run --frozen python -m bench.identity_load --duration 10 --workers 2
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ turn. Beside them, in the same run, the argon2id verification alone at the produ
 defaults, the parameters `Argon2PasswordHasher` is built with), one process per core: the most logins the machine
 could do. The report shows logins/s ÷ hashes/s.
 
-    uv run python -m bench.login_load --duration 10
+    python3 -m uv run --frozen python -m bench.login_load --duration 10
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ Afterwards every payment of the three runs must be REUSSI with exactly one balan
 payment (and, with `--count-sql`, the statements the app sent per payment). `--profile FILE` writes a cProfile
 of each app process's event loop to FILE.<role>.
 
-    uv run python bench/payments_load.py --duration 20 --concurrency 16 --callbacks 300 --card-payments 150
+    python3 -m uv run --frozen python bench/payments_load.py --duration 20 --concurrency 16 --callbacks 300 \
+        --card-payments 150
 """
 
 from __future__ import annotations

@@ -215,6 +215,8 @@ def _announce(runtime: Runtime, host: str, port: int) -> None:
         root = base + ("" if prefix == "/" else prefix)
         log.info("%-8s %s/  docs %s/schema  (OpenAPI %s/schema/openapi.json)", face, root, root, root)
     log.info("health   %s/health  ready %s/ready  webhooks %s/webhooks/", base, base, base)
+    log.info("public   %s (AGORA_PUBLIC_URL%s)", runtime.settings.public_url,
+             "" if runtime.settings.public_url_explicit else " unset: the address served")
 
 
 async def work(runtime: Runtime, *, concurrency: int = 10, on_ready: Callable[[], None] | None = None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_PREFIXES = {"spotvibe": "/", "mairie": "/mairie", "eebc": "/eebc"}
 
@@ -45,6 +46,7 @@ class Settings:
     faces: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     secret_key: str = ""
     public_url: str = "http://127.0.0.1:8000"
+    public_url_explicit: bool = False  # AGORA_PUBLIC_URL was set; else `agora serve` uses the address it serves
     media_dir: Path | None = None
     media_private_dir: Path | None = None
     media_backend: str = "local"  # or "s3"
@@ -107,7 +109,8 @@ class Settings:
             migrate_on_start=_flag(env.get("AGORA_MIGRATE_ON_START"), False),
             faces=parse_faces(env.get("AGORA_FACES", "spotvibe,mairie,eebc")),
             secret_key=env.get("AGORA_SECRET_KEY") or _dev_secret(data_dir),
-            public_url=env.get("AGORA_PUBLIC_URL", "http://127.0.0.1:8000"),
+            public_url=env.get("AGORA_PUBLIC_URL") or "http://127.0.0.1:8000",
+            public_url_explicit=bool(env.get("AGORA_PUBLIC_URL")),
             media_dir=Path(env["AGORA_MEDIA_DIR"]).resolve() if env.get("AGORA_MEDIA_DIR") else None,
             media_private_dir=(Path(env["AGORA_MEDIA_PRIVATE_DIR"]).resolve() if env.get("AGORA_MEDIA_PRIVATE_DIR")
                                else None),
@@ -149,6 +152,35 @@ class Settings:
             reconcile_after_seconds=int(env.get("AGORA_RECONCILE_AFTER_SECONDS", "120")),
             reconcile_give_up_seconds=int(env.get("AGORA_RECONCILE_GIVE_UP_SECONDS", "3600")),
         )
+
+    def serving(self, host: str, port: int) -> Settings:
+        """The settings of a server listening on (host, port): without AGORA_PUBLIC_URL, that address is the
+        public URL (providers' callbacks, return pages and links go there)."""
+        return self if self.public_url_explicit else replace(self, public_url=served_url(host, port))
+
+
+def served_url(host: str, port: int) -> str:
+    """The URL a client on this machine reaches a server listening on (host, port) at."""
+    host = "::1" if host == "::" else "127.0.0.1" if host in ANY_ADDRESS else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+ANY_ADDRESS = {"", "0.0.0.0", "::"}  # noqa: S104 - the wildcards a server may listen on, not a bind
+
+
+def same_server(public_url: str, host: str, port: int) -> bool:
+    """Whether `public_url` reaches the server listening on (host, port) directly (no proxy in between)."""
+    public = urlsplit(public_url)
+    try:
+        public_port = public.port or {"http": 80, "https": 443}.get(public.scheme)
+    except ValueError:
+        return False
+    if public.scheme != "http" or public.path.strip("/") or public_port != port:
+        return False
+    if host in ANY_ADDRESS:
+        return True
+    return public.hostname == host or (host in LOOPBACK and public.hostname in LOOPBACK)
 
 
 PAYMENT_ENV_PREFIXES = ("MTN_", "ORANGE_", "FEDAPAY_", "STRIPE_")

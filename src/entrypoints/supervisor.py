@@ -33,7 +33,7 @@ from typing import Any
 
 from entrypoints.logs import configure_logging
 from entrypoints.runtime import Runtime
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, same_server, served_url
 
 log = logging.getLogger("agora")
 
@@ -69,6 +69,10 @@ def supervise(settings: Settings, options: ServeOptions) -> int:
     except OSError as error:
         log.error("cannot listen on %s:%s: %s", options.host, options.port, error)
         return 1
+    port = sock.getsockname()[1]
+    settings = settings.serving(options.host, port)
+    if warning := public_url_warning(settings, options.host, port):
+        log.warning("%s", warning)
     with _listening(sock, options), database(settings) as runtime, \
             shared_fake_providers(runtime.settings) as env:
         # The API processes share the cores for password hashing: together they hash at most one per core.
@@ -76,8 +80,16 @@ def supervise(settings: Settings, options: ServeOptions) -> int:
         child_settings = dataclasses.replace(runtime.settings, database_url=runtime.database_url,
                                              migrate_on_start=False, hash_threads=hash_threads)
         runtime = dataclasses.replace(runtime, settings=child_settings)
-        options = dataclasses.replace(options, port=sock.getsockname()[1])
+        options = dataclasses.replace(options, port=port)
         return Supervisor(runtime, options, sock, env).run()
+
+
+def public_url_warning(settings: Settings, host: str, port: int) -> str | None:
+    if same_server(settings.public_url, host, port):
+        return None
+    return (f"AGORA_PUBLIC_URL is {settings.public_url} but this server listens on {served_url(host, port)}:"
+            f" payment providers' callbacks (the fake ones too), their return pages and links go to"
+            f" {settings.public_url}; unset it to use the address served")
 
 
 def bind_api_port(options: ServeOptions) -> socket.socket:

@@ -22,6 +22,10 @@ async def create_user(runtime: Runtime, command: RegisterCommand) -> int:
 
 
 def describe_error(error: DomainError) -> str:
-    lines = [f"error: {error.message}"]
-    lines += [f"  {field}: {message}" for field, messages in error.details.items() for message in messages]
-    return "\n".join(lines)
+    """One line: the message, then each field's problems."""
+    problems = [f"{field}: {message}" for field, messages in error.details.items() for message in messages]
+    if not problems:
+        return f"error: {error.message}"
+    if len(problems) == 1 and problems[0].endswith(f": {error.message}"):
+        return f"error: {problems[0]}"
+    return f"error: {error.message}: {'; '.join(problems)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -88,19 +89,82 @@ def test_users_create_founds_a_town_for_a_mayor(env: None, database_url: str, cl
     assert query(database_url, "SELECT code, name FROM identity_municipalities") == [("75001", "Paris 1er")]
 
 
-def test_users_create_reports_every_invalid_field(env: None, database_url: str, clean_database: None,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_users_create_reports_every_invalid_field_on_one_line(env: None, database_url: str, clean_database: None,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
     stdin(monkeypatch, "short\n")
     status = main(["users", "create", "--realm", "eebc", "--username", "paul", "--email", "not-an-email",
-                   "--password-stdin", "--role", "pape", "--site", "XYZ"])
+                   "--password-stdin", "--role", "membre", "--site", "CAB"])
     out = capsys.readouterr()
     assert status == 1
     assert out.out == ""
-    assert out.err.startswith("error: ")
-    for field in ("email:", "password:", "role:", "site:"):
+    assert out.err.startswith("error: ") and out.err.count("\n") == 1
+    for field in ("email: Adresse email invalide", "password: Le mot de passe doit contenir au moins 8 caractères"):
         assert field in out.err
     assert query(database_url, "SELECT count(*) FROM identity_users") == [(0,)]
+
+
+def test_users_create_help_lists_each_realms_roles_and_needs(capsys: pytest.CaptureFixture[str]) -> None:
+    from domain.identity.policies import EEBC_SITES, ROLES_BY_REALM
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["users", "create", "--help"])
+    assert exit_.value.code == 0
+    help_ = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for realm, roles in ROLES_BY_REALM.items():
+        listed = help_.split(f" {realm} roles: ", 1)[1].split(";", 1)[0]
+        assert listed.split(", ") == sorted(roles)
+    assert f"needs --username and --site, one of {', '.join(sorted(EEBC_SITES))}" in help_
+    assert "needs --municipality CODE" in help_
+    assert "username: 3 à 150 caractères" in help_
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["--realm", "eebc", "--username", "paul", "--role", "membre"], "eebc needs --site: one of CAB, MAC"),
+    (["--realm", "eebc", "--username", "paul", "--role", "membre", "--site", "XYZ"],
+     "--site XYZ is not a site of eebc: use one of CAB, MAC"),
+    (["--realm", "eebc", "--username", "paul", "--role", "pape", "--site", "CAB"],
+     "--role pape is not a role of eebc: use one of admin, ancien,"),
+    (["--realm", "spotvibe", "--role", "user"], "spotvibe needs --username (3 à 150 caractères"),
+    (["--realm", "spotvibe", "--username", "ab", "--role", "user"], "--username 'ab': 3 à 150 caractères"),
+    (["--realm", "mairie", "--role", "mayor"], "mairie needs --municipality: the town's INSEE code, e.g. 75001"),
+    (["--realm", "mairie", "--role", "mayor", "--municipality", "7500"], "--municipality 7500 is not an INSEE code"),
+    (["--realm", "mairie", "--role", "mayor", "--municipality", "75001", "--site", "CAB"],
+     "--site is for eebc accounts only: drop it"),
+])
+def test_users_create_says_what_a_realm_needs(argv: list[str], said: str, env: None,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, PASSWORD + "\n")
+    status = main(["users", "create", "--email", "a@example.com", "--password-stdin", *argv])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("agora users create: error: ") and err.count("\n") == 1, err
+    assert said in err
+    assert "(see agora users create --help)" in err
+
+
+def test_users_create_says_all_that_is_missing_at_once(env: None, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, PASSWORD + "\n")
+    assert main(["users", "create", "--realm", "eebc", "--email", "a@b.fr", "--password-stdin", "--role", "pape"]) == 2
+    err = capsys.readouterr().err
+    assert "--role pape" in err and "eebc needs --username" in err and "eebc needs --site" in err
+
+
+def test_a_database_out_of_reach_is_said_on_one_line(env: None, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://agora@127.0.0.1:{closed}/agora")
+    stdin(monkeypatch, PASSWORD + "\n")
+    status = main(["users", "create", "--realm", "spotvibe", "--username", "ada", "--email", "ada@example.com",
+                   "--password-stdin", "--role", "user"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("error: cannot reach the database (") and err.count("\n") == 1, err
+    assert err.rstrip().endswith("check DATABASE_URL")
 
 
 def test_users_create_refuses_a_taken_email(env: None, clean_database: None, monkeypatch: pytest.MonkeyPatch,
@@ -117,9 +181,10 @@ def test_users_create_refuses_a_taken_email(env: None, clean_database: None, mon
 def test_users_create_needs_a_password_on_stdin(env: None, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     stdin(monkeypatch, "")
-    status = main(["users", "create", "--realm", "eebc", "--email", "a@b.fr", "--password-stdin", "--role", "membre"])
+    status = main(["users", "create", "--realm", "eebc", "--username", "paul", "--email", "a@b.fr", "--password-stdin",
+                   "--role", "membre", "--site", "CAB"])
     assert status == 1
-    assert "password" in capsys.readouterr().err
+    assert "error: no password on stdin: give it on the first line" in capsys.readouterr().err
 
 
 def test_users_create_refuses_an_unknown_realm(capsys: pytest.CaptureFixture[str]) -> None:
@@ -165,3 +230,49 @@ def test_gateway_settings_come_from_prefixed_environment_variables(data_dir: Pat
     with pytest.raises(ValueError, match="AGORA_PAYMENTS"):
         Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k",
                            "AGORA_PAYMENTS": "sandbox"})
+
+
+EVERY_ADDRESS = "0.0.0.0"  # noqa: S104 - what `agora serve --host` is given, nothing is bound here
+
+
+@pytest.mark.parametrize(("host", "url"), [
+    ("127.0.0.1", "http://127.0.0.1:8101"), (EVERY_ADDRESS, "http://127.0.0.1:8101"), ("::", "http://[::1]:8101"),
+    ("localhost", "http://localhost:8101")])
+def test_the_public_url_is_the_address_served_without_agora_public_url(host: str, url: str, data_dir: Path) -> None:
+    from entrypoints.settings import Settings
+    from entrypoints.supervisor import public_url_warning
+
+    settings = Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k"})
+    assert settings.public_url == "http://127.0.0.1:8000" and not settings.public_url_explicit
+    served = settings.serving(host, 8101)
+    assert served.public_url == url
+    assert public_url_warning(served, host, 8101) is None
+
+
+@pytest.mark.parametrize(("public", "host", "warned"), [
+    ("http://127.0.0.1:8000", "127.0.0.1", True), ("https://agora.example.org", EVERY_ADDRESS, True),
+    ("http://127.0.0.1:8101/", "127.0.0.1", False), ("http://localhost:8101", "127.0.0.1", False),
+    ("http://192.168.1.20:8101", EVERY_ADDRESS, False), ("http://192.168.1.20:8101", "127.0.0.1", True),
+])
+def test_a_public_url_set_elsewhere_is_kept_and_warned_about(public: str, host: str, warned: bool,
+                                                             data_dir: Path) -> None:
+    from entrypoints.settings import Settings
+    from entrypoints.supervisor import public_url_warning
+
+    settings = Settings.from_env({"AGORA_DATA_DIR": str(data_dir), "AGORA_SECRET_KEY": "k",
+                                  "AGORA_PUBLIC_URL": public}).serving(host, 8101)
+    assert settings.public_url == public
+    warning = public_url_warning(settings, host, 8101)
+    assert (warning is not None) is warned
+    if warning is not None:
+        assert warning.startswith(f"AGORA_PUBLIC_URL is {public} but this server listens on http://")
+        assert "unset it to use the address served" in warning
+
+
+def test_a_wrong_setting_in_the_environment_is_said_on_one_line(env: None, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AGORA_PAYMENTS", "sandbox")
+    assert main(["doctor"]) == 2
+    err = capsys.readouterr().err
+    assert err == "agora: error: the environment's settings: AGORA_PAYMENTS is 'live' or 'fake', not 'sandbox'" \
+                  " (see README.md, Configuration)\n"

@@ -162,15 +162,18 @@ class FakeProvider(ABC):
     def last(self, path: str) -> Request:
         return next(r for r in reversed(self.requests) if r.path == path)
 
-    def wait_for_deliveries(self, n: int, timeout: float = 5.0) -> list[Delivery]:
-        """Blocks until `n` callbacks were answered (or the time-out); returns them."""
+    def wait_for_deliveries(self, n: int, timeout: float = 5.0, *, to: str = "") -> list[Delivery]:
+        """Blocks until `n` callbacks (to URLs starting with `to`) were answered (or the time-out); returns them."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            done = [d for d in self.deliveries if d.status is not None or d.error is not None]
+            done = self._answered(to)
             if len(done) >= n:
                 return done
             time.sleep(0.02)
-        return [d for d in self.deliveries if d.status is not None or d.error is not None]
+        return self._answered(to)
+
+    def _answered(self, to: str) -> list[Delivery]:
+        return [d for d in self.deliveries if d.url.startswith(to) and (d.status is not None or d.error is not None)]
 
     # ------------------------------------------------------------ for subclasses
 
