@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.shared.ports import Clock
 from application.ticketing.catalogue import NOT_FOUND, is_visible
@@ -34,6 +35,7 @@ class EventPage:
     total: int
     page: int
     page_size: int
+    now: datetime  # the statuses shown are as of then
 
     @property
     def has_next(self) -> bool:
@@ -67,12 +69,13 @@ class TicketingQueries:
                      search: str | None = None, category_id: int | None = None,
                      status: EventStatus | None = None) -> EventPage:
         size = page_size or self._config.page_size
+        now = self._clock.now()
         query = EventSearch(
-            now=self._clock.now(), viewer_id=None if actor is None else actor.user_id,
+            now=now, viewer_id=None if actor is None else actor.user_id,
             see_all=actor is not None and SEE_ANY_EVENT.allows(actor), search=(search or "").strip() or None,
             category_id=category_id, status=status, limit=size, offset=(page - 1) * size)
         cards, total = await self._reads.events(query)
-        return EventPage(cards, total, page, size)
+        return EventPage(cards, total, page, size, now)
 
     async def event(self, event_id: int, actor: Actor | None) -> EventView:
         card = await self._reads.event(event_id)
