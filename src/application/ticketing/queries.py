@@ -57,6 +57,7 @@ class TicketingQueries:
         self._sales = sales
         self._clock = clock
         self._config = config
+        self._ranked: tuple[datetime, list[tuple[EventCard, float]]] | None = None
 
     @property
     def page_size(self) -> int:
@@ -111,9 +112,13 @@ class TicketingQueries:
         return await self._reads.stats(self._clock.now())
 
     async def trending(self) -> list[EventView]:
-        """The published events not over with the highest score (domain/ticketing/trending.py)."""
+        """The published events not over with the highest score (domain/ticketing/trending.py); the ranking on
+        interest is reused for `trending_ttl`, recent sales and seats are read each time."""
         now = self._clock.now()
-        candidates = await self._reads.trending(now, TRENDING_CANDIDATES)
+        if self._ranked is None or now - self._ranked[0] >= self._config.trending_ttl:
+            self._ranked = (now, await self._reads.trending(now, TRENDING_CANDIDATES))
+        candidates = [(card, score) for card, score in self._ranked[1]
+                      if card.event.status_at(now) is EventStatus.VALIDATED]
         sold = await self._sales.tickets_sold_since(now - trending.HALF_LIFE)
         scored = [(interest + trending.TICKET_WEIGHT * max(sold.get(card.event.id or 0, 0), 0), card)
                   for card, interest in candidates]
