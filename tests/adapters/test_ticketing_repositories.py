@@ -87,7 +87,7 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
         organiser, other = await _users(sql_identity.SqlUserRepository(session))
         await session.commit()
         yield Repos(sql.SqlEventRepository(session), sql.SqlParticipationRepository(session),
-                    sql.SqlShareRepository(session), sql.SqlViewCounter(session),
+                    sql.SqlShareRepository(session), sql.SqlViewCounter(reads),
                     sql.SqlEventCreationPolicy(session, config), SqlTicketingReads(reads), session.commit,
                     organiser, other, "sql")
     await reads.close()
@@ -156,15 +156,16 @@ async def test_the_list_shows_what_the_viewer_may_see_with_its_total(repos: Repo
     assert {c.event.id for c in cards} == {mine.id, theirs.id}
 
 
-async def test_over_events_are_finished_and_listed_last(repos: Repos) -> None:
+async def test_over_events_are_finished_and_shown_only_when_asked(repos: Repos) -> None:
     later = await an_event(repos, starts_at=NOW + timedelta(days=5), ends_at=NOW + timedelta(days=6))
     soon = await an_event(repos, starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=2))
+    sooner = await an_event(repos, starts_at=NOW + timedelta(hours=1), ends_at=NOW + timedelta(days=1))
     after = NOW + timedelta(days=3)
-    everything, _ = await repos.reads.events(EventSearch(now=after, viewer_id=None, see_all=False))
-    assert [c.event.id for c in everything] == [later.id, soon.id]
-    finished, _ = await repos.reads.events(EventSearch(now=after, viewer_id=None, see_all=False,
-                                                       status=EventStatus.FINISHED))
-    assert [c.event.id for c in finished] == [soon.id]
+    everything, total = await repos.reads.events(EventSearch(now=after, viewer_id=None, see_all=False))
+    assert [c.event.id for c in everything] == [later.id] and total == 1
+    finished, total = await repos.reads.events(EventSearch(now=after, viewer_id=None, see_all=False,
+                                                           status=EventStatus.FINISHED))
+    assert [c.event.id for c in finished] == [soon.id, sooner.id] and total == 2  # latest first
     live, _ = await repos.reads.events(EventSearch(now=after, viewer_id=None, see_all=False,
                                                    status=EventStatus.VALIDATED))
     assert [c.event.id for c in live] == [later.id]
@@ -207,6 +208,7 @@ async def test_shares_and_views_move_the_counters(repos: Repos) -> None:
     assert event.id is not None
     await repos.shares.add(Share(event_id=event.id, user_id=repos.other, platform=Platform.WHATSAPP,
                                  link="https://example.com", created_at=NOW))
+    await repos.commit()  # views are counted apart, each in its own statement
     viewer = Viewer.anonymous("203.0.113.7")
     assert await repos.views.count(event.id, viewer, NOW, WINDOW)
     assert not await repos.views.count(event.id, viewer, NOW + timedelta(minutes=29), WINDOW)
@@ -223,8 +225,8 @@ async def test_deleting_an_event_takes_its_participations_shares_and_views(repos
     await repos.participations.add(Participation(event_id=event.id, user_id=repos.other,
                                                  status=ParticipationStatus.GOING, created_at=NOW, updated_at=NOW))
     await repos.shares.add(Share(event_id=event.id, user_id=None, platform=Platform.OTHER, link="", created_at=NOW))
-    await repos.views.count(event.id, Viewer.account(repos.other), NOW, WINDOW)
     await repos.commit()
+    await repos.views.count(event.id, Viewer.account(repos.other), NOW, WINDOW)
     loaded = await repos.events.get_for_update(event.id)
     await repos.events.delete(loaded)
     await repos.commit()
@@ -262,8 +264,10 @@ async def test_the_trending_score_is_the_domains_formula(repos: Repos) -> None:
 
 
 async def test_concurrent_looks_of_one_viewer_count_once(database_url: str, clean_database: None) -> None:
-    engine = make_engine(database_url, pool_size=8)
+    engine = make_engine(database_url)
     sessions = make_sessionmaker(engine)
+    reads = await ReadPool.open(database_url, max_size=8)
+    counter = sql.SqlViewCounter(reads)
     async with sessions() as session:
         organiser, _ = await _users(sql_identity.SqlUserRepository(session))
         event = Event.create(organiser, details(), NOW)
@@ -273,16 +277,14 @@ async def test_concurrent_looks_of_one_viewer_count_once(database_url: str, clea
     assert event.id is not None
 
     async def look() -> bool:
-        async with sessions() as session:
-            counted = await sql.SqlViewCounter(session).count(event.id or 0, Viewer.anonymous("x"), NOW, WINDOW)
-            await session.commit()
-            return counted
+        return await counter.count(event.id or 0, Viewer.anonymous("x"), NOW, WINDOW)
 
     results = await asyncio.gather(*(look() for _ in range(8)))
     assert results.count(True) == 1
     async with sessions() as session:
         loaded = await sql.SqlEventRepository(session).get_for_update(event.id)
         assert loaded is not None and loaded.view_count == 1
+    await reads.close()
     await engine.dispose()
 
 

@@ -114,7 +114,10 @@ def _matches(event: Event, search: EventSearch) -> bool:
                or (search.viewer_id is not None and event.creator_id == search.viewer_id))
     if not visible:
         return False
-    if search.status is not None and event.status_at(search.now) is not search.status:
+    if search.status is None:
+        if event.ends_at <= search.now:  # without a status, what is not over yet
+            return False
+    elif event.status_at(search.now) is not search.status:
         return False
     if search.category_id is not None and event.category_id != search.category_id:
         return False
@@ -139,7 +142,7 @@ class MemoryTicketingReads:
 
     async def events(self, search: EventSearch) -> tuple[list[EventCard], int]:
         found = [e for e in self._events.values() if _matches(e, search)]
-        found.sort(key=lambda e: (e.ends_at <= search.now, e.starts_at, e.id))
+        found.sort(key=lambda e: (e.starts_at, e.id), reverse=search.status is EventStatus.FINISHED)
         return [self._card(e) for e in found[search.offset: search.offset + search.limit]], len(found)
 
     async def event(self, event_id: int) -> EventCard | None:

@@ -316,11 +316,11 @@ class ShareEvent:
 
 class RecordView:
     """Counts a look at a published event, once per viewer within the configured window; its creator's own
-    looks do not count. The caller has checked the viewer may see the event."""
+    looks do not count. The caller has checked the viewer may see the event. The counter commits by itself
+    (one statement): a look opens no unit of work."""
 
-    def __init__(self, counter: ViewCounter, uow: UnitOfWork, clock: Clock, config: TicketingConfig) -> None:
+    def __init__(self, counter: ViewCounter, clock: Clock, config: TicketingConfig) -> None:
         self._counter = counter
-        self._uow = uow
         self._clock = clock
         self._config = config
 
@@ -328,6 +328,4 @@ class RecordView:
         assert event.id is not None
         if event.status is not EventStatus.VALIDATED or viewer == Viewer.account(event.creator_id):
             return False
-        counted = await self._counter.count(event.id, viewer, self._clock.now(), self._config.view_window)
-        await self._uow.commit()
-        return counted
+        return await self._counter.count(event.id, viewer, self._clock.now(), self._config.view_window)

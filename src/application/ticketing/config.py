@@ -15,6 +15,8 @@ class TicketingConfig:
     view_window: timedelta = timedelta(minutes=30)
     page_size: int = 20
     trending_size: int = 10
+    # Trending ranks every published event on its recent interest: each process reuses its ranking this long.
+    trending_ttl: timedelta = timedelta(seconds=60)
     # Events an account whose identity is not verified may have at once (subscription plans raise it later).
     unverified_event_limit: int = 1
     cover_folder: str = "events/covers"

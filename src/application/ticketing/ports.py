@@ -57,8 +57,8 @@ class ShareRepository(Protocol):
 
 class ViewCounter(Protocol):
     async def count(self, event_id: int, viewer: Viewer, now: datetime, window: timedelta) -> bool:
-        """Adds one view to the event unless this viewer was counted for it within `window` before `now`;
-        concurrent looks of one viewer count once. True when counted."""
+        """Adds one view to the event unless this viewer was counted for it within `window` before `now`, and
+        keeps it (no unit of work: one statement); concurrent looks of one viewer count once. True when counted."""
         ...
 
 
@@ -105,7 +105,8 @@ class TicketingReads(Protocol):
     """The catalogue's screens, each in one round trip, from committed data; nothing here is saved."""
 
     async def events(self, search: EventSearch) -> tuple[list[EventCard], int]:
-        """A page and the total count of events matching `search`: not over first, then by start."""
+        """A page and the total count of events matching `search`, by start (TERMINE: latest first). Without a
+        status, the events not over yet."""
         ...
 
     async def event(self, event_id: int) -> EventCard | None: ...

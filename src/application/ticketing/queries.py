@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.shared.ports import Clock
 from application.ticketing.catalogue import NOT_FOUND, is_visible
@@ -34,6 +35,7 @@ class EventPage:
     total: int
     page: int
     page_size: int
+    now: datetime  # the statuses shown are as of then
 
     @property
     def has_next(self) -> bool:
@@ -55,6 +57,7 @@ class TicketingQueries:
         self._sales = sales
         self._clock = clock
         self._config = config
+        self._ranked: tuple[datetime, list[tuple[EventCard, float]]] | None = None
 
     @property
     def page_size(self) -> int:
@@ -67,12 +70,13 @@ class TicketingQueries:
                      search: str | None = None, category_id: int | None = None,
                      status: EventStatus | None = None) -> EventPage:
         size = page_size or self._config.page_size
+        now = self._clock.now()
         query = EventSearch(
-            now=self._clock.now(), viewer_id=None if actor is None else actor.user_id,
+            now=now, viewer_id=None if actor is None else actor.user_id,
             see_all=actor is not None and SEE_ANY_EVENT.allows(actor), search=(search or "").strip() or None,
             category_id=category_id, status=status, limit=size, offset=(page - 1) * size)
         cards, total = await self._reads.events(query)
-        return EventPage(cards, total, page, size)
+        return EventPage(cards, total, page, size, now)
 
     async def event(self, event_id: int, actor: Actor | None) -> EventView:
         card = await self._reads.event(event_id)
@@ -108,9 +112,13 @@ class TicketingQueries:
         return await self._reads.stats(self._clock.now())
 
     async def trending(self) -> list[EventView]:
-        """The published events not over with the highest score (domain/ticketing/trending.py)."""
+        """The published events not over with the highest score (domain/ticketing/trending.py); the ranking on
+        interest is reused for `trending_ttl`, recent sales and seats are read each time."""
         now = self._clock.now()
-        candidates = await self._reads.trending(now, TRENDING_CANDIDATES)
+        if self._ranked is None or now - self._ranked[0] >= self._config.trending_ttl:
+            self._ranked = (now, await self._reads.trending(now, TRENDING_CANDIDATES))
+        candidates = [(card, score) for card, score in self._ranked[1]
+                      if card.event.status_at(now) is EventStatus.VALIDATED]
         sold = await self._sales.tickets_sold_since(now - trending.HALF_LIFE)
         scored = [(interest + trending.TICKET_WEIGHT * max(sold.get(card.event.id or 0, 0), 0), card)
                   for card, interest in candidates]

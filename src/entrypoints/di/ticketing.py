@@ -42,7 +42,6 @@ class TicketingPersistence(Provider):
     events = provide(sql.SqlEventRepository, provides=EventRepository)
     participations = provide(sql.SqlParticipationRepository, provides=ParticipationRepository)
     shares = provide(sql.SqlShareRepository, provides=ShareRepository)
-    views = provide(sql.SqlViewCounter, provides=ViewCounter)
     creation_policy = provide(sql.SqlEventCreationPolicy, provides=EventCreationPolicy)
 
 
@@ -50,7 +49,9 @@ class TicketingReadSide(Provider):
     scope = Scope.APP
 
     reads = provide(SqlTicketingReads, provides=TicketingReads)
+    views = provide(sql.SqlViewCounter, provides=ViewCounter)
     queries = provide(TicketingQueries)
+    record_view = provide(catalogue.RecordView)
 
 
 class TicketingUseCases(Provider):
@@ -58,5 +59,5 @@ class TicketingUseCases(Provider):
 
     use_cases = provide_all(
         catalogue.CreateEvent, catalogue.UpdateEvent, catalogue.DeleteEvent, catalogue.ModerateEvents,
-        catalogue.Participate, catalogue.CancelParticipation, catalogue.ShareEvent, catalogue.RecordView,
+        catalogue.Participate, catalogue.CancelParticipation, catalogue.ShareEvent,
     )

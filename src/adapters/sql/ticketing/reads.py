@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, Boolean, String, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import BigInteger, String, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
@@ -30,22 +32,49 @@ _card_columns = (*_events.c, _accounts.c.username.label("creator_username"))
 _with_creator = _events.join(_accounts, _accounts.c.id == _events.c.creator_id)
 _CARD = select(*_card_columns).select_from(_with_creator)
 
-_viewer, _see_all = bindparam("viewer_id", type_=BigInteger), bindparam("see_all", type_=Boolean)
-_status, _finished = bindparam("status", type_=String), bindparam("finished", type_=Boolean)
+_viewer, _status = bindparam("viewer_id", type_=BigInteger), bindparam("status", type_=String)
 _category, _pattern = bindparam("category_id", type_=BigInteger), bindparam("pattern", type_=String)
-_over = _events.c.ends_at <= _now
-_matching = and_(
-    or_(_published, _see_all, _events.c.creator_id == _viewer),
-    or_(_status.is_(None), _events.c.status == _status),
-    or_(_finished.is_(None), _over == _finished),
-    or_(_category.is_(None), _events.c.category_id == _category),
-    or_(_pattern.is_(None), _events.c.title.ilike(_pattern, escape="\\"),
-        _events.c.description.ilike(_pattern, escape="\\")),
-)
-_EVENTS = ReadStatement(
-    _CARD.add_columns(func.count().over().label("total")).where(_matching)
-    .order_by(_over, _events.c.starts_at, _events.c.id).limit(bindparam("limit")).offset(bindparam("offset")))
-_COUNT = ReadStatement(select(func.count().label("total")).select_from(_events).where(_matching))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which conditions a list search has: each shape is its own statement, so that PostgreSQL plans it with the
+    indexes it can use (one statement with `$n IS NULL OR ...` for every filter gets a plan that scans all)."""
+
+    visibility: str  # "public", "viewer" (published or theirs), "all"
+    status: bool
+    finished: bool | None  # True: over only; False: not over only; None: both
+    category: bool
+    search: bool
+
+
+@functools.cache
+def _list_statements(shape: _Shape) -> tuple[ReadStatement, ReadStatement]:
+    """The page (with the total, counted apart in a scalar subquery) and the total alone."""
+    conditions: list[ColumnElement[bool]] = []
+    if shape.visibility == "public":
+        conditions.append(_published)
+    elif shape.visibility == "viewer":
+        conditions.append(or_(_published, _events.c.creator_id == _viewer))
+    if shape.status:
+        conditions.append(_events.c.status == _status)
+    if shape.finished is True:
+        conditions.append(_events.c.ends_at <= _now)
+    elif shape.finished is False:
+        conditions.append(_events.c.ends_at > _now)
+    if shape.category:
+        conditions.append(_events.c.category_id == _category)
+    if shape.search:
+        conditions.append(or_(_events.c.title.ilike(_pattern, escape="\\"),
+                              _events.c.description.ilike(_pattern, escape="\\")))
+    count = select(func.count().label("total")).select_from(_events).where(*conditions)
+    order = ((_events.c.starts_at.desc(), _events.c.id.desc()) if shape.finished is True
+             else (_events.c.starts_at, _events.c.id))
+    page = (_CARD.add_columns(count.scalar_subquery().label("total")).where(*conditions).order_by(*order)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return ReadStatement(page), ReadStatement(count)
+
+
 _EVENT = ReadStatement(_CARD.where(_events.c.id == bindparam("event_id")))
 _EVENTS_OF = ReadStatement(_CARD.where(_events.c.creator_id == bindparam("creator_id"))
                            .order_by(_events.c.created_at.desc(), _events.c.id.desc()))
@@ -117,29 +146,33 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _filters(search: EventSearch) -> dict[str, object]:
-    status, finished = None, None
+def _shape_and_values(search: EventSearch) -> tuple[_Shape, dict[str, object]]:
+    """Without a status, the list shows what is not over yet; TERMINE is a validated event that is over."""
+    status: str | None = None
+    finished: bool | None = False
     if search.status is EventStatus.FINISHED:
         status, finished = EventStatus.VALIDATED.value, True
-    elif search.status is EventStatus.VALIDATED:
-        status, finished = EventStatus.VALIDATED.value, False
     elif search.status is not None:
         status = search.status.value
-    return {"now": search.now, "viewer_id": search.viewer_id, "see_all": search.see_all, "status": status,
-            "finished": finished, "category_id": search.category_id,
-            "pattern": None if search.search is None else _like(search.search)}
+        finished = False if search.status is EventStatus.VALIDATED else None
+    visibility = "all" if search.see_all else ("public" if search.viewer_id is None else "viewer")
+    shape = _Shape(visibility, status is not None, finished, search.category_id is not None,
+                   search.search is not None)
+    values: dict[str, object] = {"now": search.now, "viewer_id": search.viewer_id, "status": status,
+                                 "category_id": search.category_id,
+                                 "pattern": None if search.search is None else _like(search.search)}
+    return shape, values
 
 
 class SqlTicketingReads(SqlReads):
     async def events(self, search: EventSearch) -> tuple[list[EventCard], int]:
         _require_aware(search.now)
-        filters = _filters(search)
-        rows = await self._all(_EVENTS, **filters, limit=search.limit, offset=search.offset)
+        shape, values = _shape_and_values(search)
+        page, count = _list_statements(shape)
+        rows = await self._all(page, **values, limit=search.limit, offset=search.offset)  # each takes its own
         if rows:
             return [_card(row) for row in rows], int(rows[0]["total"])
-        if search.offset == 0:
-            return [], 0
-        row = await self._first(_COUNT, **filters)  # a page past the end: the total still counts
+        row = await self._first(count, **values)  # a page past the end
         return [], int(row["total"]) if row is not None else 0
 
     async def event(self, event_id: int) -> EventCard | None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, literal, select, update
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import BigInteger, String, bindparam, delete, exists, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.sql.reads import ReadStatement, SqlReads
 from adapters.sql.ticketing import tables
 from application.ticketing.config import TicketingConfig
 from domain.shared.actor import Actor
@@ -98,21 +101,28 @@ class SqlShareRepository:
         return share
 
 
-class SqlViewCounter:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+_upsert = pg_insert(_viewers).values(event_id=bindparam("event_id", type_=BigInteger),
+                                     viewer=bindparam("viewer", type_=String),
+                                     counted_at=bindparam("now", type_=DateTimeUTC))
+_counted = _upsert.on_conflict_do_update(
+    index_elements=[_viewers.c.event_id, _viewers.c.viewer], set_={"counted_at": _upsert.excluded.counted_at},
+    where=_viewers.c.counted_at <= bindparam("since", type_=DateTimeUTC),
+).returning(literal_column("1").label("counted")).cte("counted")
+_COUNT_VIEW = ReadStatement(cast("Any", update(_events).where(_events.c.id == bindparam("event_id"),
+                                                              exists(select(_counted.c.counted)))
+                                 .values(view_count=_events.c.view_count + literal_column("1"))
+                                 .returning(_events.c.id).add_cte(_counted)))
+
+
+class SqlViewCounter(SqlReads):
+    """One statement on the plain asyncpg pool, committed by itself: a look at an event opens no unit of work.
+    The upsert's row lock makes concurrent looks of one viewer count once."""
 
     async def count(self, event_id: int, viewer: Viewer, now: datetime, window: timedelta) -> bool:
-        upsert = pg_insert(_viewers).values(event_id=event_id, viewer=viewer.key, counted_at=now)
-        counted = upsert.on_conflict_do_update(
-            index_elements=[_viewers.c.event_id, _viewers.c.viewer], set_={"counted_at": upsert.excluded.counted_at},
-            where=_viewers.c.counted_at <= now - window,
-        ).returning(literal(1).label("counted")).cte("counted")
-        bumped = await self._session.execute(
-            update(_events).where(_events.c.id == event_id, exists(select(counted.c.counted)))
-            .values(view_count=_events.c.view_count + 1).returning(_events.c.id).add_cte(counted)
-            .execution_options(synchronize_session=False))
-        return bumped.first() is not None
+        if now.tzinfo is None:
+            raise TypeError("tzinfo is required")
+        row = await self._first(_COUNT_VIEW, event_id=event_id, viewer=viewer.key, now=now, since=now - window)
+        return row is not None
 
 
 class SqlEventCreationPolicy:

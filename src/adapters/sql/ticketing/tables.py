@@ -58,6 +58,7 @@ events = Table(
     CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude_range"),
     CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude_range"),
     Index("ix_ticketing_events_status_starts", "status", "starts_at"),
+    Index("ix_ticketing_events_status_ends", "status", "ends_at"),
     Index("ix_ticketing_events_creator_created", "creator_id", "created_at"),
     Index("ix_ticketing_events_category_starts", "category_id", "starts_at"),
 )

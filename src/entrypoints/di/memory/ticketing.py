@@ -21,6 +21,6 @@ class TicketingMemory(Provider):
     events = provide(memory.MemoryEventRepository, provides=EventRepository)
     participations = provide(memory.MemoryParticipationRepository, provides=ParticipationRepository)
     shares = provide(memory.MemoryShareRepository, provides=ShareRepository)
-    views = provide(memory.MemoryViewCounter, provides=ViewCounter)
+    views = provide(memory.MemoryViewCounter, scope=Scope.APP, provides=ViewCounter)
     creation_policy = provide(memory.MemoryEventCreationPolicy, provides=EventCreationPolicy)
     reads = provide(memory.MemoryTicketingReads, scope=Scope.APP, provides=TicketingReads)

@@ -55,6 +55,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_ticketing_events_category_starts', 'ticketing_events', ['category_id', 'starts_at'], unique=False)
     op.create_index('ix_ticketing_events_creator_created', 'ticketing_events', ['creator_id', 'created_at'], unique=False)
+    op.create_index('ix_ticketing_events_status_ends', 'ticketing_events', ['status', 'ends_at'], unique=False)
     op.create_index('ix_ticketing_events_status_starts', 'ticketing_events', ['status', 'starts_at'], unique=False)
     op.create_table('ticketing_participations',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -101,6 +102,7 @@ def downgrade() -> None:
     op.drop_index('ix_ticketing_participations_user_updated', table_name='ticketing_participations')
     op.drop_table('ticketing_participations')
     op.drop_index('ix_ticketing_events_status_starts', table_name='ticketing_events')
+    op.drop_index('ix_ticketing_events_status_ends', table_name='ticketing_events')
     op.drop_index('ix_ticketing_events_creator_created', table_name='ticketing_events')
     op.drop_index('ix_ticketing_events_category_starts', table_name='ticketing_events')
     op.drop_table('ticketing_events')

@@ -12,7 +12,7 @@ from application.ticketing.ports import Participant, Seats
 from application.ticketing.queries import EventView
 from domain.shared.ids import MAX_ID
 from domain.shared.money import Money
-from domain.ticketing.model import CATEGORY_BY_ID, Category, Participation
+from domain.ticketing.model import CATEGORY_BY_ID, Category, Event, EventStatus, Participation
 
 WireId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 Amount = int | float | str | None
@@ -193,12 +193,11 @@ def price_text(price: Money | None) -> str:
     return price.as_decimal_text() if price is not None else "0.00"
 
 
-def item(view: EventView) -> EventItem:
-    event = view.card.event
+def item(event: Event, status: EventStatus) -> EventItem:
     assert event.id is not None
     return EventItem(id=event.id, titre=event.title, description_courte=event.short_description,
                      date_debut=event.starts_at, lieu=event.venue, image_couverture=event.cover_image,
-                     statut=view.status.value)
+                     statut=status.value)
 
 
 def detail(view: EventView, *, extra_views: int = 0) -> EventDetail:
@@ -224,8 +223,8 @@ def ticket_types(seats: Seats) -> list[TicketTypeOut]:
 
 def participation(found: Participation, view: EventView) -> ParticipationOut:
     assert found.id is not None
-    return ParticipationOut(id=found.id, evenement=item(view), statut_participation=found.status.value,
-                            date_participation=found.updated_at)
+    return ParticipationOut(id=found.id, evenement=item(view.card.event, view.status),
+                            statut_participation=found.status.value, date_participation=found.updated_at)
 
 
 def participant(found: Participant) -> ParticipantOut:

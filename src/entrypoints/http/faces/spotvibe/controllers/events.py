@@ -177,10 +177,10 @@ class EventsController(Controller):
         wanted = None if not status else parse_choice(EventStatus, status, "status")
         found = await queries.events(actor_of(principal), page=page, page_size=page_size, search=search,
                                      category_id=category, status=wanted)
-        views = await queries.views(found.cards)
         return wire.EventPage(
             count=found.total, next=page_url(request, page + 1) if found.has_next else None,
-            previous=page_url(request, page - 1) if page > 1 else None, results=[wire.item(v) for v in views])
+            previous=page_url(request, page - 1) if page > 1 else None,
+            results=[wire.item(card.event, card.event.status_at(found.now)) for card in found.cards])
 
     @post("/create/", status_code=HTTP_201_CREATED, dependencies=AUTH,
           opt=reads_body(wire.CreateEventBody, files=(COVER,)) | may_raise(InvalidInput, Forbidden))
