@@ -81,8 +81,8 @@ class SqlOrders(_Rows):
     table, entity = tables.orders, Order
 
     async def add(self, order: Order) -> Order:
-        result = await _guarded(self._session, insert(self.table).returning(self.table.c.id), _values(order),
-                                "Cet achat existe déjà")
+        # A new order's reference is a fresh UUID4: no savepoint (two round trips) for a clash that cannot come.
+        result = await self._session.execute(insert(self.table).returning(self.table.c.id), _values(order))
         order.id = int(result.scalar_one())
         return order
 
@@ -117,7 +117,7 @@ class SqlTickets(_Rows):
         if not batch:
             return
         statement = insert(self.table).returning(self.table.c.id, sort_by_parameter_order=True)
-        result = await _guarded(self._session, statement, [_values(t) for t in batch], "Ce billet existe déjà")
+        result = await self._session.execute(statement, [_values(t) for t in batch])  # fresh UUID4s, no codes yet
         for ticket, ticket_id in zip(batch, result.scalars(), strict=True):
             ticket.id = int(ticket_id)
 
