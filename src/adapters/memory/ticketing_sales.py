@@ -47,6 +47,12 @@ class MemoryQuotaStore:
         async with self._lock:
             self._quota(quota_id).resize(capacity)
 
+    async def discard(self, quota_id: int) -> None:
+        async with self._lock:
+            quota = self._quotas.get(quota_id)
+            if quota is not None and not quota.sold and not quota.holds:
+                del self._quotas[quota_id]
+
     async def try_hold(self, quota_id: int, key: str, seats: int, until: datetime, now: datetime) -> int | None:
         async with self._lock:
             if key in self._holds and self._holds[key] != quota_id:

@@ -13,7 +13,9 @@ just before it commits, so the quota's row is locked for a single statement plus
   never both take the last seat;
 - `confirm` moves a live hold's seats from `held` to `sold` (one UPDATE of the hold guarded by `state = 'HELD'
   AND until > now`, then one of the quota); a late one sells only under the same conditional UPDATE as a hold;
-- freeing seats (`release`, `expire`, `give_back`) is an UPDATE that needs no check.
+- freeing seats (`release`, `expire`, `give_back`) is an UPDATE that needs no check;
+- lock order: the quota's row, then its holds' rows (each step that changes existing holds locks the quota
+  first), after the caller's own rows (an order): so no two steps wait on each other.
 
 The memory store applies the domain's `Quota` under an asyncio lock and is the reference for the contract tests.
 """
@@ -33,6 +35,10 @@ class QuotaStore(Protocol):
         ...
 
     async def resize(self, quota_id: int, capacity: int | None) -> None: ...
+
+    async def discard(self, quota_id: int) -> None:
+        """Drops a quota nothing was ever held or sold under (one created for a race another caller won)."""
+        ...
 
     async def try_hold(self, quota_id: int, key: str, seats: int, until: datetime, now: datetime) -> int | None:
         """Holds `seats` under `key` until `until` if they are free at `now` (expired holds no longer count); the

@@ -42,6 +42,7 @@ class TicketTypes:
         try:
             return await self._types.add(implicit_type(event, quota_id))
         except Conflict:  # another buyer created it first
+            await self._quotas.discard(quota_id)
             found = next((t for t in await self._types.of_event(event.id) if t.implicit), None)
             if found is None:
                 raise
