@@ -27,3 +27,14 @@ def test_refuses_mixed_currencies_and_excess_precision() -> None:
         Money(1, "XOF") + Money(1, "EUR")
     with pytest.raises(InvalidInput):
         Money.parse("10.5", "XOF")
+
+
+@pytest.mark.parametrize("text", ["Infinity", "-Infinity", "NaN", "sNaN", "abc", "", "1e999999",
+                                  "-9223372036854775808"])
+def test_what_is_not_an_amount_is_refused_as_input(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        Money.parse(text, "XOF")
+
+
+def test_the_largest_amount_a_column_holds_is_read() -> None:
+    assert Money.parse("9223372036854775807", "XOF").minor == 2**63 - 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from domain.shared.errors import InvalidInput
 
 MINOR_UNITS = {"XOF": 0, "EUR": 2, "USD": 2}
+MAX_MINOR = 2**63 - 1  # what a BIGINT column holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +28,17 @@ class Money:
         exponent = MINOR_UNITS.get(currency)
         if exponent is None:
             raise InvalidInput(f"Devise inconnue : {currency}")
-        value = Decimal(text)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise InvalidInput("Montant invalide") from None
+        if not value.is_finite():
+            raise InvalidInput("Montant invalide")
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise InvalidInput(f"Trop de décimales pour {currency}")
+        if abs(scaled) > MAX_MINOR:
+            raise InvalidInput("Montant hors limites")
         return cls(int(scaled), currency)
 
     def _same(self, other: Money) -> None:
