@@ -1,7 +1,7 @@
 """ticketing_sales: quotas and holds, ticket types, orders, tickets, check-in scans, the events' signing keys
 
 Revision ID: 7a1c0e5e0002
-Revises: 2e6ef9466e66 (for now; 7a1c0e5e0001, the events half, once merged)
+Revises: 7a1c0e5e0001 (the events)
 Create Date: 2026-12-02 03:06:09.251224
 """
 
