@@ -21,11 +21,12 @@ from application.ticketing.ports import (
     TicketingReads,
 )
 from domain.shared.actor import Actor
-from domain.shared.errors import NotFound
+from domain.shared.errors import InvalidInput, NotFound
 from domain.ticketing import trending
 from domain.ticketing.model import CATEGORIES, Category, EventStatus, Participation
 from domain.ticketing.permissions import SEE_ANY_EVENT, TAKE_PART
 
+MAX_OFFSET = 2**63 - 1  # what the database's OFFSET takes
 TRENDING_CANDIDATES = 200  # events ranked on interest before recent sales are added
 
 
@@ -70,6 +71,8 @@ class TicketingQueries:
                      search: str | None = None, category_id: int | None = None,
                      status: EventStatus | None = None) -> EventPage:
         size = page_size or self._config.page_size
+        if (page - 1) * size > MAX_OFFSET:
+            raise InvalidInput.on_field("page", "Page hors limites")
         now = self._clock.now()
         query = EventSearch(
             now=now, viewer_id=None if actor is None else actor.user_id,

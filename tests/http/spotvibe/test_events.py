@@ -161,6 +161,7 @@ async def test_the_list_shows_the_public_published_events_paginated(api: Api, pe
 async def test_the_list_refuses_an_unknown_status_or_a_bad_page(api: Api) -> None:
     error(await api.client.get(EVENTS, params={"status": "FINI"}), 400, "status")
     error(await api.client.get(EVENTS, params={"page": 0}), 400)
+    error(await api.client.get(EVENTS, params={"page": 2**62}), 400, "page")  # its offset is over a BIGINT
     error(await api.client.get(EVENTS, params={"category": "concert"}), 400)
 
 
