@@ -163,6 +163,7 @@ async def test_the_list_refuses_an_unknown_status_or_a_bad_page(api: Api) -> Non
     error(await api.client.get(EVENTS, params={"page": 0}), 400)
     error(await api.client.get(EVENTS, params={"page": 2**62}), 400, "page")  # its offset is over a BIGINT
     error(await api.client.get(EVENTS, params={"category": "concert"}), 400)
+    error(await api.client.get(EVENTS, params={"category": 2**100}), 400)
 
 
 async def test_the_detail_is_hidden_until_published_and_counts_views_once(api: Api, people: dict[str, Person]) -> None:
