@@ -40,6 +40,7 @@ from application.ticketing.queries import TicketingQueries
 from domain.identity.model import Realm
 from domain.shared.actor import Actor
 from domain.shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, StateConflict
+from domain.shared.ids import MAX_ID
 from domain.shared.money import Money
 from domain.ticketing.model import (
     CURRENCY,
@@ -54,7 +55,7 @@ from entrypoints.http.auth import client_ip, optional_principal_dependency, prin
 from entrypoints.http.errors import UNSTORABLE_TEXT_MESSAGE
 from entrypoints.http.faces.spotvibe import event_schemas as wire
 from entrypoints.http.openapi import OPTIONAL_BEARER, may_raise, reads_body
-from entrypoints.http.params import MAX_ID, Id, Page
+from entrypoints.http.params import Id, Page
 from entrypoints.http.request_bodies import has_unstorable_text
 from entrypoints.http.uploads import convert, read_body_and_files
 from entrypoints.http.wire import wire_names
