@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     openapi.add_argument("--face", required=True, choices=sorted(DEFAULT_PREFIXES))
     openapi.add_argument("--prefix", help="mount prefix (default: the face's default)")
 
+    seed = commands.add_parser("seed", help="fill the database with data")
+    seed.add_argument("--demo", action="store_true", required=True, help="demo data of every context (idempotent)")
+
     users = commands.add_parser("users", help="manage accounts")
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     create = user_commands.add_parser(
@@ -109,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _db(settings, args)
             case "users":
                 return _create_user(settings, args)
+            case "seed":
+                return _seed(settings)
             case "doctor":
                 return _doctor(settings)
     except KeyboardInterrupt:
@@ -242,6 +247,15 @@ def _openapi(args: argparse.Namespace) -> int:
 
     document = openapi_document(args.face, args.prefix or DEFAULT_PREFIXES[args.face])
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    return 0
+
+
+def _seed(settings: Settings) -> int:
+    from entrypoints.bootstrap import database
+    from entrypoints.seed import run_demo_seed
+
+    with database(settings) as runtime:
+        print(json.dumps(asyncio.run(run_demo_seed(runtime)), ensure_ascii=False))
     return 0
 
 

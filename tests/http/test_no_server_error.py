@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from tests.http.conftest import Api
 from tests.http.three_faces import bearers, error_message
 
+EVENT_FIELDS = ["titre", "description", "date_debut", "date_fin", "lieu", "adresse", "categorie", "type_acces",
+                "prix", "capacite", "latitude", "longitude"]
 # (method, path) -> the fields the operation reads, so that most bodies get past the schema into the use cases.
 OPERATIONS = {
     "spotvibe": {
@@ -22,6 +24,11 @@ OPERATIONS = {
                                            "last_name", "telephone"],
         ("put", "/api/users/profile/"): ["first_name", "last_name", "email", "telephone", "bio", "date_naissance",
                                          "notifications_email", "notifications_push"],
+        ("post", "/api/events/create/"): EVENT_FIELDS,
+        ("put", "/api/events/1/update/"): [*EVENT_FIELDS, "statut"],
+        ("post", "/api/events/participate/"): ["event_id", "status"],
+        ("post", "/api/events/share/"): ["event_id", "platform", "shared_link"],
+        ("post", "/api/admin/bulk-action/"): ["action_type", "object_ids", "reason"],
     },
     "mairie": {
         ("post", "/mairie/api/v1/auth/login/"): ["email", "password", "challenge_token", "otp_code"],
@@ -37,7 +44,9 @@ OPERATIONS = {
 }
 
 HOSTILE_TEXT = st.sampled_from(["a\u0000@example.com", "\u0000", "\ud800", "x\udc80y", "jean@example.com",
-                                "awa@example.com", "Sup3r-secret!", "", "9" * 5000, "é" * 300])
+                                "awa@example.com", "Sup3r-secret!", "", "9" * 5000, "é" * 300,
+                                "9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+01:00", "2031-01-01T10:00:00Z",
+                                "Infinity", "PAYANT", "GRATUIT", "approve_events"])
 TEXT = HOSTILE_TEXT | st.text(st.characters(exclude_categories=()), max_size=20)
 NUMBERS = (st.integers() | st.sampled_from([2**63, -(2**63) - 1, 10**30, 0, -1])
            | st.floats(allow_nan=False, allow_infinity=False))

@@ -16,7 +16,8 @@ PREFIXES = {"spotvibe": "/", "mairie": "/mairie", "eebc": "/eebc"}
 LOGINS = {"/api/users/login/": "email", "/mairie/api/v1/auth/login/": "email", "/eebc/api/v1/auth/login/": "username"}
 # Operations that read their body themselves: JSON, or a form (multipart, with files where they take some).
 READ_BY_HANDLER = [("put", "/api/users/profile/"), ("put", "/mairie/api/v1/auth/profile/"),
-                   ("post", "/mairie/api/v1/auth/logout/"), ("put", "/eebc/api/v1/profile/")]
+                   ("post", "/mairie/api/v1/auth/logout/"), ("put", "/eebc/api/v1/profile/"),
+                   ("post", "/api/events/create/"), ("put", "/api/events/1/update/")]
 
 
 def json_operations() -> list[tuple[str, str]]:

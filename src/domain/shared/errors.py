@@ -30,6 +30,11 @@ class Conflict(DomainError):
     """The change clashes with existing state: a duplicate, a used token (409)."""
 
 
+class StateConflict(Conflict):
+    """The thing is in a state that forbids the change (tickets already sold, a ticket already used): 409 on
+    every face, where a plain Conflict (a duplicate) gets the face's own conflict status."""
+
+
 class Unauthenticated(DomainError):
     """No valid identity: missing, expired or revoked credentials (401)."""
 

@@ -9,11 +9,11 @@ mounted on the faces it serves, and its purpose owners (what it sells) are offer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dishka import Provider
+from dishka import AsyncContainer, Provider
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.orm import registry
 
@@ -48,3 +48,6 @@ class BoundedContext:
     webhooks: Sequence[ControllerRouterHandler] = ()
     # Classes implementing application.payments.purposes.PurposeOwner, each resolved from the container.
     purpose_owners: Sequence[type[Any]] = ()
+    # `agora seed --demo`: fills the context with demo data through its use cases; idempotent; returns what it
+    # added (name -> count). Contexts run in the order of CONTEXTS, so a later one may build on an earlier one's.
+    demo_seed: Callable[[AsyncContainer], Awaitable[dict[str, int]]] | None = None

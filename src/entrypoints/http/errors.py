@@ -18,6 +18,7 @@ from domain.shared.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    StateConflict,
     TooLarge,
     TooManyRequests,
     Unauthenticated,
@@ -103,7 +104,7 @@ def _names_no_resource(extra: Any) -> bool:
 # The status of each kind of domain error; the first kind an error is an instance of decides.
 DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
     (TooManyRequests, 429), (TooLarge, 413), (Unavailable, 503), (Unauthenticated, 401), (Forbidden, 403),
-    (NotFound, 404))
+    (NotFound, 404), (StateConflict, 409))
 
 
 def domain_status(kind: type[DomainError], policy: FaceErrorPolicy, *, field_errors: bool = False) -> int:

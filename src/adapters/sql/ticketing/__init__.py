@@ -1,0 +1,1 @@
+"""SQL persistence of the ticketing context."""

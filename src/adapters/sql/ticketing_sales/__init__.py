@@ -1,0 +1,1 @@
+"""PostgreSQL persistence of ticket sales: quotas and holds, ticket types, orders, tickets, scans, keys."""

@@ -1,0 +1,1 @@
+"""Ticketing's use cases: the events catalogue here, the sales in `sales/`."""

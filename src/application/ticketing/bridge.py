@@ -1,0 +1,64 @@
+"""The two halves of ticketing meet here: sales read the catalogue's events, the catalogue asks sales for seats
+left and tickets sold. Each half keeps its own port; these adapters translate between them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from application.shared.ports import Clock
+from application.ticketing.ports import Seats, TicketingReads, TicketTypeInfo
+from application.ticketing.sales import queries as sales
+from domain.shared.errors import NotFound
+from domain.ticketing.model import Event
+from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
+
+
+class CatalogueEventsForSale:
+    """`EventsForSale` over the catalogue's read side (committed events)."""
+
+    def __init__(self, reads: TicketingReads, clock: Clock) -> None:
+        self._reads = reads
+        self._clock = clock
+
+    async def get(self, event_id: int) -> SaleableEvent | None:
+        card = await self._reads.event(event_id)
+        return None if card is None else for_sale(card.event, self._clock)
+
+
+def for_sale(event: Event, clock: Clock) -> SaleableEvent:
+    assert event.id is not None
+    return SaleableEvent(
+        id=event.id, organiser_id=event.creator_id, title=event.title,
+        status=SaleEventStatus(event.status_at(clock.now()).value), starts_at=event.starts_at,
+        ends_at=event.ends_at, access=SaleAccess(event.access_type.value), price=event.price,
+        capacity=event.capacity)
+
+
+class SalesSoldTickets:
+    """The catalogue's `SoldTickets`: tickets paid, used or pending a payment."""
+
+    def __init__(self, sold: sales.SoldTickets) -> None:
+        self._sold = sold
+
+    async def count_for(self, event_id: int) -> int:
+        return await self._sold(event_id)
+
+
+class SalesAvailability:
+    """The catalogue's `Availability`: seats left (capacity - sold - unexpired holds) and the ticket types."""
+
+    def __init__(self, availability: sales.Availability) -> None:
+        self._availability = availability
+
+    async def for_events(self, events: Sequence[Event]) -> Mapping[int, Seats]:
+        seats: dict[int, Seats] = {}
+        for event in events:
+            assert event.id is not None
+            try:
+                found = await self._availability(event.id)
+            except NotFound:
+                continue
+            seats[event.id] = Seats(found.places_left, tuple(
+                TicketTypeInfo(id=line.id or 0, name=line.name, price=line.price, quota=line.capacity,
+                               available=line.available) for line in found.types))
+        return seats

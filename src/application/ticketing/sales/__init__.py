@@ -1,0 +1,1 @@
+"""Ticket sales: purchases under a quota, payment outcomes, issued tickets, check-in, reports."""

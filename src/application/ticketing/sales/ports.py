@@ -1,0 +1,173 @@
+"""What ticket sales need from the outside: the events (read only), storage, secrets, and the payments context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Protocol
+from uuid import UUID
+
+from domain.shared.money import Money
+from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketType
+
+__all__ = [
+    "EventsForSale", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SaleRefunds",
+    "SaleableEvent", "SalesConfig", "ScanLog", "ShortCodes", "SignedTicket", "SigningKey", "SigningKeys",
+    "TicketRepository", "TicketSigner", "TicketTypeRepository",
+]
+
+
+@dataclass(frozen=True)
+class SalesConfig:
+    # How long seats stay held for a payment: mobile money waits for the payer to confirm on the phone.
+    hold_lifetime: timedelta = timedelta(minutes=15)
+    expiry_batch: int = 100
+
+
+class EventsForSale(Protocol):
+    """The events half of the context, as sales read it (wired over the event store at merge)."""
+
+    async def get(self, event_id: int) -> SaleableEvent | None: ...
+
+
+# ---------------------------------------------------------------- storage
+
+
+class TicketTypeRepository(Protocol):
+    async def add(self, ticket_type: TicketType) -> TicketType:
+        """Stores it and gives it its id. For an implicit type, Conflict when the event already has one."""
+        ...
+
+    async def get(self, ticket_type_id: int) -> TicketType | None: ...
+
+    async def of_event(self, event_id: int) -> list[TicketType]:
+        """The event's types, the implicit one included if it exists, in id order."""
+        ...
+
+    async def save(self, ticket_type: TicketType) -> None: ...
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: Order) -> Order: ...
+
+    async def get(self, reference: UUID) -> Order | None: ...
+
+    async def get_for_update(self, reference: UUID) -> Order | None:
+        """Loads the order and holds it against concurrent writers until the transaction ends."""
+        ...
+
+    async def save(self, order: Order) -> None: ...
+
+    async def of_event(self, event_id: int) -> list[Order]: ...
+
+
+class TicketRepository(Protocol):
+    async def add_all(self, tickets: Iterable[Ticket]) -> None: ...
+
+    async def save_all(self, tickets: Iterable[Ticket]) -> None: ...
+
+    async def get(self, ticket_uuid: UUID) -> Ticket | None: ...
+
+    async def get_for_update(self, ticket_uuid: UUID) -> Ticket | None: ...
+
+    async def by_short_code(self, event_id: int, code: str, *, for_update: bool = False) -> Ticket | None: ...
+
+    async def short_codes_taken(self, event_id: int, codes: Iterable[str]) -> set[str]: ...
+
+    async def of_order(self, order_id: int) -> list[Ticket]: ...
+
+    async def of_owner(self, owner_id: int) -> list[Ticket]:
+        """Newest first."""
+        ...
+
+    async def of_event(self, event_id: int) -> list[Ticket]: ...
+
+
+class ScanLog(Protocol):
+    async def get(self, event_id: int, nonce: str) -> Scan | None: ...
+
+    async def add(self, scan: Scan) -> None:
+        """Conflict when the event already has a scan under that nonce."""
+        ...
+
+
+# ---------------------------------------------------------------- secrets
+
+
+@dataclass(frozen=True)
+class SignedTicket:
+    """What a valid secret says: which ticket, of which event."""
+
+    ticket_uuid: UUID
+    event_id: int
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    event_id: int
+    public_key: str  # what offline scanners are given
+    sealed_private_key: str  # sealed at rest with the server's secret
+
+
+class SigningKeys(Protocol):
+    async def get(self, event_id: int) -> SigningKey | None: ...
+
+    async def add(self, key: SigningKey) -> SigningKey:
+        """Stores the event's key unless it has one already; the key the event has afterwards."""
+        ...
+
+
+class TicketSigner(Protocol):
+    async def sign(self, ticket_uuid: UUID, event_id: int) -> str:
+        """The QR code's text: a signature over ticket and event with the event's own private key."""
+        ...
+
+    async def public_key(self, event_id: int) -> str:
+        """The event's public key (created with its private key on first use)."""
+        ...
+
+    def verify(self, text: str, public_key: str) -> SignedTicket | None:
+        """Offline: the ticket the text names if the key signed it, else None (forged, tampered, unreadable)."""
+        ...
+
+
+class QrRenderer(Protocol):
+    def png(self, text: str) -> bytes: ...
+
+
+class ShortCodes(Protocol):
+    def new(self) -> str:
+        """A random code over SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH long."""
+        ...
+
+
+# ---------------------------------------------------------------- the payments context
+
+
+class PaymentOutcome(StrEnum):
+    """How a payment for an order ended, as payments reports it."""
+
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"  # failed or cancelled by the payer (a retry may still succeed later)
+    REFUNDED = "REFUNDED"
+    OPEN = "OPEN"  # still running: nothing to do
+
+
+class SaleCommission(Protocol):
+    """The payments context's one commission policy, applied to ticket sales."""
+
+    async def rate_bps(self, organiser_id: int) -> int | None:
+        """The organiser's plan rate (None: the default rate)."""
+        ...
+
+    def split(self, amount: Money, rate_bps: int | None) -> tuple[Money, Money]:
+        """(commission, net) of a ticket payment of `amount`."""
+        ...
+
+
+class SaleRefunds(Protocol):
+    async def refund(self, payment_uuid: UUID, reason: str) -> None:
+        """Asks payments to give the whole payment back (a refund request opened in the current transaction)."""
+        ...

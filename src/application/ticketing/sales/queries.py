@@ -1,0 +1,180 @@
+"""What buyers, organisers and the events half read about sales."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.shared.ports import Clock
+from application.shared.quota import QuotaStore
+from application.ticketing.sales.checkin import check_scanner
+from application.ticketing.sales.ports import (
+    EventsForSale,
+    QrRenderer,
+    SaleCommission,
+    TicketRepository,
+    TicketSigner,
+    TicketTypeRepository,
+)
+from application.ticketing.sales.services import event_for_sale
+from domain.shared.actor import Actor
+from domain.shared.errors import Forbidden, NotFound
+from domain.shared.money import Money
+from domain.ticketing.sales import (
+    IMPLICIT_TYPE_NAME,
+    SalesReport,
+    TicketStatus,
+    implicit_type,
+    sales_report,
+)
+from domain.ticketing.sales_permissions import BUY_TICKETS, SEE_ANY_SALES
+
+
+@dataclass(frozen=True)
+class MyTicket:
+    id: int
+    uuid: UUID
+    event_id: int
+    event_title: str
+    ticket_type: str
+    price: Money
+    status: TicketStatus
+    short_code: str | None  # only once issued
+
+
+class MyTickets:
+    def __init__(self, tickets: TicketRepository, types: TicketTypeRepository, events: EventsForSale) -> None:
+        self._tickets = tickets
+        self._types = types
+        self._events = events
+
+    async def __call__(self, actor: Actor) -> list[MyTicket]:
+        BUY_TICKETS.check(actor)
+        tickets = await self._tickets.of_owner(actor.user_id)
+        titles: dict[int, str] = {}
+        names: dict[int, str] = {}
+        for event_id in {t.event_id for t in tickets}:
+            event = await self._events.get(event_id)
+            titles[event_id] = event.title if event is not None else ""
+        for type_id in {t.ticket_type_id for t in tickets}:
+            ticket_type = await self._types.get(type_id)
+            names[type_id] = ticket_type.name if ticket_type is not None else IMPLICIT_TYPE_NAME
+        mine = []
+        for t in tickets:
+            assert t.id is not None
+            mine.append(MyTicket(t.id, t.uuid, t.event_id, titles[t.event_id], names[t.ticket_type_id], t.price,
+                                 t.status, t.short_code if t.issued else None))
+        return mine
+
+
+@dataclass(frozen=True)
+class TicketCommand:
+    actor: Actor
+    ticket_uuid: UUID
+
+
+class TicketQr:
+    """The QR code of an issued ticket, as a PNG, for its owner only."""
+
+    def __init__(self, tickets: TicketRepository, qr: QrRenderer) -> None:
+        self._tickets = tickets
+        self._qr = qr
+
+    async def __call__(self, cmd: TicketCommand) -> bytes:
+        BUY_TICKETS.check(cmd.actor)
+        ticket = await self._tickets.get(cmd.ticket_uuid)
+        if ticket is None or not cmd.actor.is_user(ticket.owner_id):
+            raise NotFound("Billet introuvable")
+        if not ticket.issued or ticket.secret is None:
+            raise NotFound("Ce billet n'a pas (ou plus) de QR code")
+        return self._qr.png(ticket.secret)
+
+
+@dataclass(frozen=True)
+class EventCommand:
+    actor: Actor
+    event_id: int
+
+
+class TicketKey:
+    """The event's public key, for scanners that check tickets offline."""
+
+    def __init__(self, events: EventsForSale, signer: TicketSigner) -> None:
+        self._events = events
+        self._signer = signer
+
+    async def __call__(self, cmd: EventCommand) -> str:
+        event = await event_for_sale(self._events, cmd.event_id)
+        check_scanner(event, cmd.actor)
+        return await self._signer.public_key(event.id)
+
+
+class SalesReportQuery:
+    """Sold, checked in, revenue, commission and net per ticket type: the organiser's (and admins')."""
+
+    def __init__(self, events: EventsForSale, types: TicketTypeRepository, tickets: TicketRepository,
+                 commission: SaleCommission) -> None:
+        self._events = events
+        self._types = types
+        self._tickets = tickets
+        self._commission = commission
+
+    async def __call__(self, cmd: EventCommand) -> SalesReport:
+        event = await event_for_sale(self._events, cmd.event_id)
+        if not (cmd.actor.is_user(event.organiser_id) or SEE_ANY_SALES.allows(cmd.actor)):
+            raise Forbidden(SEE_ANY_SALES.refusal)
+        rate = await self._commission.rate_bps(event.organiser_id)
+        return sales_report(event.id, await self._types.of_event(event.id), await self._tickets.of_event(event.id),
+                            lambda amount: self._commission.split(amount, rate))
+
+
+class SoldTickets:
+    """Tickets of the event that are or may become paid (issued, used, or pending a payment): the events half
+    refuses to delete an event that has any (cancel it instead, which refunds)."""
+
+    def __init__(self, tickets: TicketRepository) -> None:
+        self._tickets = tickets
+
+    async def __call__(self, event_id: int) -> int:
+        live = {TicketStatus.PAID, TicketStatus.USED, TicketStatus.PENDING}
+        return sum(t.status in live for t in await self._tickets.of_event(event_id))
+
+
+@dataclass(frozen=True)
+class TypeAvailability:
+    id: int | None  # None: the implicit type not created yet (no purchase so far)
+    name: str
+    price: Money
+    capacity: int | None
+    available: int | None  # None: unlimited
+
+
+@dataclass(frozen=True)
+class EventAvailability:
+    places_left: int | None  # None: unlimited
+    types: list[TypeAvailability]
+
+
+class Availability:
+    """For the event detail (`places_restantes`, `types_billets`)."""
+
+    def __init__(self, events: EventsForSale, types: TicketTypeRepository, quotas: QuotaStore, clock: Clock) -> None:
+        self._events = events
+        self._types = types
+        self._quotas = quotas
+        self._clock = clock
+
+    async def __call__(self, event_id: int) -> EventAvailability:
+        event = await event_for_sale(self._events, event_id)
+        types = await self._types.of_event(event.id)
+        explicit = [t for t in types if not t.implicit]
+        shown = explicit or [t for t in types if t.implicit]
+        if not shown:
+            standard = implicit_type(event, quota_id=0)
+            line = TypeAvailability(None, standard.name, standard.price, event.capacity, event.capacity)
+            return EventAvailability(event.capacity, [line])
+        left = await self._quotas.available([t.quota_id for t in shown], self._clock.now())
+        lines = [TypeAvailability(t.id, t.name, t.price, t.capacity, left[t.quota_id]) for t in shown]
+        counts = [line.available for line in lines]
+        places = None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+        return EventAvailability(places, lines)

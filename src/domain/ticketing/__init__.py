@@ -1,0 +1,1 @@
+"""Ticketing: SpotVibe's events (catalogue, moderation, participations, shares, views) and their sales."""

@@ -1,0 +1,63 @@
+"""The events catalogue: configuration, repositories (REQUEST), read side (APP), use cases; the defaults of what
+the sales half tells it (no tickets sold, seats from the capacity, no recent sales) until it provides its own."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide, provide_all
+
+from adapters.memory.ticketing import NoRecentSales, NoTicketsSold, SeatsFromCapacity
+from adapters.sql.ticketing import repositories as sql
+from adapters.sql.ticketing.reads import SqlTicketingReads
+from application.ticketing import catalogue
+from application.ticketing.config import TicketingConfig
+from application.ticketing.ports import (
+    Availability,
+    EventCreationPolicy,
+    EventRepository,
+    ParticipationRepository,
+    RecentSales,
+    ShareRepository,
+    SoldTickets,
+    TicketingReads,
+    ViewCounter,
+)
+from application.ticketing.queries import TicketingQueries
+
+
+class TicketingAdapters(Provider):
+    scope = Scope.APP
+
+    @provide
+    def config(self) -> TicketingConfig:
+        return TicketingConfig()
+
+    sold = provide(NoTicketsSold, provides=SoldTickets, scope=Scope.REQUEST)
+    availability = provide(SeatsFromCapacity, provides=Availability)
+    recent_sales = provide(NoRecentSales, provides=RecentSales)
+
+
+class TicketingPersistence(Provider):
+    scope = Scope.REQUEST
+
+    events = provide(sql.SqlEventRepository, provides=EventRepository)
+    participations = provide(sql.SqlParticipationRepository, provides=ParticipationRepository)
+    shares = provide(sql.SqlShareRepository, provides=ShareRepository)
+    creation_policy = provide(sql.SqlEventCreationPolicy, provides=EventCreationPolicy)
+
+
+class TicketingReadSide(Provider):
+    scope = Scope.APP
+
+    reads = provide(SqlTicketingReads, provides=TicketingReads)
+    views = provide(sql.SqlViewCounter, provides=ViewCounter)
+    queries = provide(TicketingQueries)
+    record_view = provide(catalogue.RecordView)
+
+
+class TicketingUseCases(Provider):
+    scope = Scope.REQUEST
+
+    use_cases = provide_all(
+        catalogue.CreateEvent, catalogue.UpdateEvent, catalogue.DeleteEvent, catalogue.ModerateEvents,
+        catalogue.Participate, catalogue.CancelParticipation, catalogue.ShareEvent,
+    )

@@ -1,0 +1,36 @@
+"""`agora seed --demo` fills the catalogue through the use cases, once: a second run adds nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql.ticketing import tables
+from entrypoints.seed import DEMO_PASSWORD, seed_demo
+from tests.http.conftest import Api
+from tests.http.spotvibe.helpers import login
+
+
+async def statuses(api: Api) -> Counter[str]:
+    async with api.container() as request:
+        session = await request.get(AsyncSession)
+        rows = await session.execute(select(tables.events.c.status, tables.events.c.ends_at))
+        return Counter(str(status) for status, _ in rows)
+
+
+async def test_the_demo_seed_fills_the_catalogue_once(api: Api) -> None:
+    first = await seed_demo(api.container)
+    assert first["ticketing.events"] == 50 and first["ticketing.accounts"] == 17
+    assert first["ticketing.participations"] > 0
+    found = await statuses(api)
+    assert set(found) == {"VALIDE", "EN_ATTENTE", "BROUILLON", "REJETE", "ANNULE"} and sum(found.values()) == 50
+    again = await seed_demo(api.container)
+    assert again == {"ticketing.accounts": 0, "ticketing.events": 0, "ticketing.participations": 0}
+    assert await statuses(api) == found
+    catalogue = (await api.client.get("/api/events/")).json()
+    assert catalogue["count"] == 25  # published and not over
+    over = (await api.client.get("/api/events/", params={"status": "TERMINE"})).json()
+    assert over["count"] == 5
+    assert (await login(api, "beninlive@spotvibe.demo", DEMO_PASSWORD)).status_code == 200
