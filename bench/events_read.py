@@ -15,36 +15,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 
-from bench.harness import PhaseFailed, Row, Stack, Wrk, WrkRun, load, machine, stack, table, write_result
+from bench.harness import PhaseFailed, Row, Side, Stack, Wrk, load, machine, stack, table, write_result
 
 CONNECTIONS = 16
 EVENTS = 10_000
 VIEWS = 20_000
-
-
-@dataclass
-class Side:
-    runs: list[WrkRun] = field(default_factory=list)
-
-    def mean(self, name: str) -> float:
-        return round(statistics.fmean(getattr(r, name) for r in self.runs), 3) if self.runs else 0.0
-
-    @property
-    def rps(self) -> float:
-        seconds = sum(r.seconds for r in self.runs)
-        return round(sum(r.requests for r in self.runs) / seconds, 1) if seconds else 0.0
-
-    @property
-    def failed(self) -> bool:
-        return any(r.failed for r in self.runs)
 
 
 async def fill(database_url: str) -> int:

@@ -11,6 +11,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -460,3 +461,27 @@ def table(rows: list[Row], info: dict[str, Any]) -> str:
         cells.pop("failed")
         lines.append("| " + " | ".join(str(v) for v in cells.values()) + " |")
     return "\n".join(lines)
+
+
+@dataclass
+class Side:
+    """One side of a comparison (ours, or the floor): its wrk runs and their means."""
+
+    runs: list[WrkRun] = field(default_factory=list)
+
+    def mean(self, name: str) -> float:
+        return round(statistics.fmean(getattr(r, name) for r in self.runs), 3) if self.runs else 0.0
+
+    @property
+    def rps(self) -> float:
+        seconds = sum(r.seconds for r in self.runs)
+        return round(sum(r.requests for r in self.runs) / seconds, 1) if seconds else 0.0
+
+    @property
+    def failed(self) -> bool:
+        return not self.runs or any(r.failed for r in self.runs)
+
+    def summary(self) -> dict[str, Any]:
+        return {"rps": self.rps, "p50_ms": self.mean("p50_ms"), "p99_ms": self.mean("p99_ms"),
+                "cpu_ms_per_request": self.mean("cpu_ms_per_request"),
+                "pg_cpu_ms_per_request": self.mean("pg_cpu_ms_per_request"), "runs": [asdict(r) for r in self.runs]}

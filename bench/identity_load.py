@@ -13,10 +13,9 @@ login, 16 accounts in turn): its p99 against the profile alone shows whether has
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import httpx
@@ -28,9 +27,9 @@ from bench.harness import (
     Face,
     PhaseFailed,
     Row,
+    Side,
     Stack,
     Wrk,
-    WrkRun,
     free_port,
     load,
     login_bodies,
@@ -45,28 +44,6 @@ from bench.harness import (
 __all__ = ["free_port", "main", "percentile", "run"]  # payments_load imports free_port and percentile from here
 
 CONNECTIONS = 16
-
-
-@dataclass
-class Side:
-    runs: list[WrkRun] = field(default_factory=list)
-
-    def mean(self, name: str) -> float:
-        return round(statistics.fmean(getattr(r, name) for r in self.runs), 3) if self.runs else 0.0
-
-    @property
-    def rps(self) -> float:
-        seconds = sum(r.seconds for r in self.runs)
-        return round(sum(r.requests for r in self.runs) / seconds, 1) if seconds else 0.0
-
-    @property
-    def failed(self) -> bool:
-        return not self.runs or any(r.failed for r in self.runs)
-
-    def summary(self) -> dict[str, Any]:
-        return {"rps": self.rps, "p50_ms": self.mean("p50_ms"), "p99_ms": self.mean("p99_ms"),
-                "cpu_ms_per_request": self.mean("cpu_ms_per_request"),
-                "pg_cpu_ms_per_request": self.mean("pg_cpu_ms_per_request"), "runs": [asdict(r) for r in self.runs]}
 
 
 def same_answers(stack: Stack, face: Face) -> str | None:
