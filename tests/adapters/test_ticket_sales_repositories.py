@@ -45,6 +45,7 @@ from domain.ticketing.sales import (
     TicketStatus,
     TicketType,
 )
+from tests.application.sales_world import StubSalePayments
 
 NOW = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=15)
@@ -274,14 +275,14 @@ async def test_200_concurrent_purchases_for_20_seats_sell_exactly_20(database_ur
         quotas, types, tickets = SqlQuotaStore(session), sql.SqlTicketTypes(session), sql.SqlTickets(session)
         signer = Ed25519TicketSigner(sql.SqlSigningKeys(session), FernetSecretBox("k", purpose="tickets"))
         return PurchaseTickets(events, TicketTypes(types, quotas), sql.SqlOrders(session), tickets, quotas,
-                               TicketIssuer(tickets, signer, RandomShortCodes()),
+                               TicketIssuer(tickets, signer, RandomShortCodes()), StubSalePayments(),
                                SqlUnitOfWork(session, SqlOutbox(session, clock), EventTranslation()), clock,
                                SalesConfig())
 
     async def buy() -> bool:
         async with factory() as session:
             try:
-                await (await purchase(session))(PurchaseCommand(actor, 1, 1))
+                await (await purchase(session))(PurchaseCommand(actor, 1, 1, method="MOMO_MTN"))
             except QuotaExceeded:
                 return False
             return True

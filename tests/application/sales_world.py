@@ -9,6 +9,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID, uuid4
 
 from adapters.auth.secrets import FernetSecretBox
 from adapters.memory import payments as payment_repos
@@ -37,6 +38,7 @@ from application.ticketing.sales.ports import (
     OrderRepository,
     QrRenderer,
     SaleCommission,
+    SalePayments,
     SaleRefunds,
     SalesConfig,
     ScanLog,
@@ -46,6 +48,7 @@ from application.ticketing.sales.ports import (
     TicketTypeRepository,
 )
 from domain.shared.actor import Actor
+from domain.shared.errors import DomainError, InvalidInput
 from domain.shared.money import Money
 from domain.shared.realm import Realm
 from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus, Ticket
@@ -70,6 +73,24 @@ class ScriptedCodes:
         return self.script.pop(0) if self.script else self._random.new()
 
 
+class StubSalePayments:
+    """Payments as a purchase sees them: every start answers a new payment's uuid, unless told to refuse."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[UUID, str, str | None]] = []
+        self.refuse: DomainError | None = None
+
+    def check(self, actor: Actor, method: str, phone: str | None) -> None:
+        if method not in {"MOMO_MTN", "MOMO_MOOV", "ORANGE_MONEY", "CARTE_BANCAIRE"}:
+            raise InvalidInput.on_field("method", "Méthode de paiement indisponible")
+
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> UUID:
+        if self.refuse is not None:
+            raise self.refuse
+        self.started.append((reference, method, phone))
+        return uuid4()
+
+
 @dataclass
 class SalesWorld:
     store: MemoryStore = field(default_factory=MemoryStore)
@@ -81,6 +102,7 @@ class SalesWorld:
     def __post_init__(self) -> None:
         self.events = MemoryEventsForSale()
         self.codes = ScriptedCodes()
+        self.payments = StubSalePayments()
         self.box = FernetSecretBox("test-secret", purpose="tickets")
         self._ids = itertools.count(1)
 
@@ -109,7 +131,7 @@ class SalesWorld:
             TicketTypes: TicketTypes(types, quotas), TicketIssuer: TicketIssuer(tickets, signer, self.codes),
             UnitOfWork: MemoryUnitOfWork(store), Clock: self.clock, SalesConfig: self.config,
             SaleCommission: PaymentsCommission(self.payments_config), SaleRefunds: refunds,
-            QrRenderer: SegnoQrRenderer(), ShortCodes: self.codes,
+            QrRenderer: SegnoQrRenderer(), ShortCodes: self.codes, SalePayments: self.payments,
         }
 
     def build(self, use_case: type[Any]) -> Any:
@@ -138,7 +160,7 @@ class SalesWorld:
     async def purchase(self, event: SaleableEvent, quantity: int = 1, actor: Actor = BUYER,
                        ticket_type_id: int | None = None) -> services.PurchaseView:
         view: services.PurchaseView = await self.call(services.PurchaseTickets, services.PurchaseCommand(
-            actor, event.id, quantity, ticket_type_id))
+            actor, event.id, quantity, ticket_type_id, method="MOMO_MTN", phone="+2290197000001"))
         return view
 
     async def settle(self, view: services.PurchaseView, outcome: Any, payment_uuid: Any) -> bool:

@@ -59,6 +59,6 @@ class SalesAvailability:
             except NotFound:
                 continue
             seats[event.id] = Seats(found.places_left, tuple(
-                TicketTypeInfo(id=line.id or 0, name=line.name, price=line.price, quota=line.capacity,
+                TicketTypeInfo(id=line.id, name=line.name, price=line.price, quota=line.capacity,
                                available=line.available) for line in found.types))
         return seats

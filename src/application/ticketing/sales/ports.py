@@ -9,11 +9,12 @@ from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
+from domain.shared.actor import Actor
 from domain.shared.money import Money
 from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketType
 
 __all__ = [
-    "EventsForSale", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SaleRefunds",
+    "EventsForSale", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SalePayments", "SaleRefunds",
     "SaleableEvent", "SalesConfig", "ScanLog", "ShortCodes", "SignedTicket", "SigningKey", "SigningKeys",
     "TicketRepository", "TicketSigner", "TicketTypeRepository",
 ]
@@ -170,4 +171,18 @@ class SaleCommission(Protocol):
 class SaleRefunds(Protocol):
     async def refund(self, payment_uuid: UUID, reason: str) -> None:
         """Asks payments to give the whole payment back (a refund request opened in the current transaction)."""
+        ...
+
+
+class SalePayments(Protocol):
+    """Starts the payment of an order through the payments context (purpose kind `ticket`, the order's reference).
+    `method` is the payment method's wire value (e.g. "MOMO_MTN"); errors name the fields `method` and `phone`."""
+
+    def check(self, actor: Actor, method: str, phone: str | None) -> None:
+        """Refuses a method that is unknown or inactive and a phone the method needs or cannot read, before any
+        seat is held."""
+        ...
+
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> UUID:
+        """The new payment's uuid; raises the payment's own error when it cannot start."""
         ...
