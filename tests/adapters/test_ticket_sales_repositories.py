@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from adapters.auth.secrets import FernetSecretBox
 from adapters.memory import identity as memory_identity
@@ -19,6 +19,7 @@ from adapters.memory import ticketing_sales as memory
 from adapters.memory.store import MemoryStore, MemoryUnitOfWork
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql_identity
+from adapters.sql.ticketing.tables import events as events_table
 from adapters.sql.ticketing_sales import repositories as sql
 from adapters.sql.ticketing_sales import tables
 from adapters.sql.ticketing_sales.quotas import SqlQuotaStore
@@ -78,6 +79,15 @@ async def _buyer(users: Any) -> int:
     return int(user.id)
 
 
+async def _events(session: Any, creator_id: int, ids: range = range(1, 5)) -> None:
+    """The catalogue's events the sales rows refer to (foreign keys), by id."""
+    await session.execute(insert(events_table), [dict(
+        id=event_id, creator_id=creator_id, title=f"Event {event_id}", short_description="", description="",
+        starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=2), venue="", address="", category_id=1,
+        access_type="PAYANT", price_minor=5000, currency="XOF", capacity=None, status="VALIDE", view_count=0,
+        share_count=0, created_at=NOW, updated_at=NOW) for event_id in ids])
+
+
 @pytest.fixture(params=["memory", "sql"])
 async def repos(request: pytest.FixtureRequest, database_url: str, clean_database: None) -> AsyncIterator[Repos]:
     if request.param == "memory":
@@ -90,6 +100,7 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
     engine = make_engine(database_url)
     async with make_sessionmaker(engine)() as session:
         buyer = await _buyer(sql_identity.SqlUserRepository(session))
+        await _events(session, buyer)
         await session.commit()
         uow = SqlUnitOfWork(session, SqlOutbox(session, FixedClock(NOW)), EventTranslation())
         yield Repos(SqlQuotaStore(session), sql.SqlTicketTypes(session), sql.SqlOrders(session),
@@ -267,6 +278,7 @@ async def test_200_concurrent_purchases_for_20_seats_sell_exactly_20(database_ur
     factory = make_sessionmaker(engine)
     async with factory() as session:
         buyer = await _buyer(sql_identity.SqlUserRepository(session))
+        await _events(session, buyer, range(1, 2))
         await session.commit()
     events, clock = OneEvent(capacity=20), FixedClock(NOW)
     actor = Actor(buyer, ActorRealm.SPOTVIBE)

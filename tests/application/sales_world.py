@@ -19,6 +19,7 @@ from adapters.memory.ticketing_sales import (
     MemoryOrders,
     MemoryQuotaStore,
     MemorySaleRefunds,
+    MemorySalesReads,
     MemoryScanLog,
     MemorySigningKeys,
     MemoryTickets,
@@ -41,8 +42,10 @@ from application.ticketing.sales.ports import (
     SalePayments,
     SaleRefunds,
     SalesConfig,
+    SalesReads,
     ScanLog,
     ShortCodes,
+    StartedPayment,
     TicketRepository,
     TicketSigner,
     TicketTypeRepository,
@@ -84,11 +87,11 @@ class StubSalePayments:
         if method not in {"MOMO_MTN", "MOMO_MOOV", "ORANGE_MONEY", "CARTE_BANCAIRE"}:
             raise InvalidInput.on_field("method", "Méthode de paiement indisponible")
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> UUID:
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
         if self.refuse is not None:
             raise self.refuse
         self.started.append((reference, method, phone))
-        return uuid4()
+        return StartedPayment(uuid4(), None)
 
 
 @dataclass
@@ -132,6 +135,7 @@ class SalesWorld:
             UnitOfWork: MemoryUnitOfWork(store), Clock: self.clock, SalesConfig: self.config,
             SaleCommission: PaymentsCommission(self.payments_config), SaleRefunds: refunds,
             QrRenderer: SegnoQrRenderer(), ShortCodes: self.codes, SalePayments: self.payments,
+            SalesReads: MemorySalesReads(store),
         }
 
     def build(self, use_case: type[Any]) -> Any:
@@ -155,7 +159,9 @@ class SalesWorld:
             ends_at=self.clock.now() + timedelta(days=8), access=SaleAccess.PAID, price=Money(5000, "XOF"),
             capacity=20, scanners=frozenset({SCANNER.user_id}))
         fields.update(changes)
-        return self.events.put(SaleableEvent(**fields))
+        event = self.events.put(SaleableEvent(**fields))
+        self.store.table("ticketing_events")[event.id] = event  # what the read side joins for the title
+        return event
 
     async def purchase(self, event: SaleableEvent, quantity: int = 1, actor: Actor = BUYER,
                        ticket_type_id: int | None = None) -> services.PurchaseView:

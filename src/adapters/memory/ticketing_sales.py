@@ -7,13 +7,14 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from adapters.memory.store import MemoryStore, detached
-from application.ticketing.sales.ports import SigningKey
+from application.ticketing.sales.ports import MyTicket, SigningKey
 from domain.shared.errors import Conflict
 from domain.shared.quota import Confirmation, HoldState, Quota
-from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketType
+from domain.ticketing.sales import IMPLICIT_TYPE_NAME, Order, SaleableEvent, Scan, Ticket, TicketType
 
 _LOCKS: dict[int, asyncio.Lock] = {}
 
@@ -247,3 +248,24 @@ class MemorySaleRefunds:
 
     async def refund(self, payment_uuid: UUID, reason: str) -> None:
         self.asked.setdefault(payment_uuid, reason)
+
+
+class MemorySalesReads:
+    """`SalesReads` over the store's tables (what is committed)."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._tickets: dict[int, Ticket] = store.table("ticketing_tickets")
+        self._types: dict[int, TicketType] = store.table("ticketing_ticket_types")
+        self._events: dict[int, Any] = store.table("ticketing_events")
+
+    async def my_tickets(self, owner_id: int) -> list[MyTicket]:
+        found = []
+        for _, t in sorted(self._tickets.items(), reverse=True):
+            if t.owner_id != owner_id:
+                continue
+            assert t.id is not None
+            event, ticket_type = self._events.get(t.event_id), self._types.get(t.ticket_type_id)
+            found.append(MyTicket(t.id, t.uuid, t.event_id, event.title if event is not None else "",
+                                  ticket_type.name if ticket_type is not None else IMPLICIT_TYPE_NAME, t.price,
+                                  t.status, t.short_code if t.issued else None))
+        return found

@@ -11,7 +11,7 @@ from application.payments.charges import PHONE_METHODS, InitiatePayment, Initiat
 from application.payments.config import PaymentsConfig
 from application.payments.ports import Gateways, PaymentRepository, PurposeQuote
 from application.payments.settlement import Settlement
-from application.ticketing.sales.ports import PaymentOutcome
+from application.ticketing.sales.ports import PaymentOutcome, StartedPayment
 from application.ticketing.sales.services import QuoteOrder, SettleOrder
 from domain.payments.errors import MethodInactive
 from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType
@@ -106,8 +106,8 @@ class PaymentsSalePayments:
         elif chosen in PHONE_METHODS:
             raise InvalidInput.on_field("phone", "Numéro de téléphone requis pour ce moyen de paiement")
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> UUID:
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
         view = await self._initiate(InitiatePaymentCommand(
             actor=actor, payment_type=PaymentType.TICKET, method=_method(method), reference=str(reference),
             phone=phone))
-        return view.uuid
+        return StartedPayment(view.uuid, view.redirect_url)

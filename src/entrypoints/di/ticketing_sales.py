@@ -10,6 +10,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from adapters.auth.secrets import FernetSecretBox
 from adapters.sql.ticketing_sales import repositories as sql
 from adapters.sql.ticketing_sales.quotas import SqlQuotaStore
+from adapters.sql.ticketing_sales.reads import SqlSalesReads
 from adapters.tickets.payments import (
     PaymentsCommission,
     PaymentsSalePayments,
@@ -31,6 +32,7 @@ from application.ticketing.sales.ports import (
     SalePayments,
     SaleRefunds,
     SalesConfig,
+    SalesReads,
     ScanLog,
     ShortCodes,
     SigningKeys,
@@ -80,6 +82,8 @@ class SalesAdapters(Provider):
 
     commission = provide(PaymentsCommission, provides=SaleCommission)
     events = provide(bridge.CatalogueEventsForSale, provides=EventsForSale)
+    reads = provide(SqlSalesReads, provides=SalesReads)
+    my_tickets = provide(queries.MyTickets)
     availability = provide(RequestAvailability, provides=Availability)
 
     @provide(scope=Scope.REQUEST)
@@ -111,6 +115,6 @@ class SalesUseCases(Provider):
     use_cases = provide_all(
         services.PurchaseTickets, services.AbandonPurchase, services.QuoteOrder, services.SettleOrder,
         services.ExpireHolds, services.CancelEventSales, services.DefineTicketType, checkin.CheckIn,
-        queries.MyTickets, queries.TicketQr, queries.TicketKey, queries.SalesReportQuery, queries.SoldTickets,
+        queries.TicketQr, queries.TicketKey, queries.SalesReportQuery, queries.SoldTickets,
         queries.Availability,
     )

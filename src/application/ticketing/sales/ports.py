@@ -11,12 +11,12 @@ from uuid import UUID
 
 from domain.shared.actor import Actor
 from domain.shared.money import Money
-from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketType
+from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketStatus, TicketType
 
 __all__ = [
-    "EventsForSale", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SalePayments", "SaleRefunds",
-    "SaleableEvent", "SalesConfig", "ScanLog", "ShortCodes", "SignedTicket", "SigningKey", "SigningKeys",
-    "TicketRepository", "TicketSigner", "TicketTypeRepository",
+    "EventsForSale", "MyTicket", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SalePayments",
+    "SaleRefunds", "SaleableEvent", "SalesConfig", "SalesReads", "ScanLog", "ShortCodes", "SignedTicket", "SigningKey",
+    "SigningKeys", "StartedPayment", "TicketRepository", "TicketSigner", "TicketTypeRepository",
 ]
 
 
@@ -91,6 +91,26 @@ class ScanLog(Protocol):
 
     async def add(self, scan: Scan) -> None:
         """Conflict when the event already has a scan under that nonce."""
+        ...
+
+
+@dataclass(frozen=True)
+class MyTicket:
+    id: int
+    uuid: UUID
+    event_id: int
+    event_title: str
+    ticket_type: str
+    price: Money
+    status: TicketStatus
+    short_code: str | None  # only once issued
+
+
+class SalesReads(Protocol):
+    """The read side of sales: committed data, one round trip each."""
+
+    async def my_tickets(self, owner_id: int) -> list[MyTicket]:
+        """The owner's tickets, newest first, with their event's title and their type's name."""
         ...
 
 
@@ -174,6 +194,12 @@ class SaleRefunds(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StartedPayment:
+    uuid: UUID
+    redirect_url: str | None  # where the payer goes to pay (Orange, cards); None when the phone is asked
+
+
 class SalePayments(Protocol):
     """Starts the payment of an order through the payments context (purpose kind `ticket`, the order's reference).
     `method` is the payment method's wire value (e.g. "MOMO_MTN"); errors name the fields `method` and `phone`."""
@@ -183,6 +209,6 @@ class SalePayments(Protocol):
         seat is held."""
         ...
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> UUID:
-        """The new payment's uuid; raises the payment's own error when it cannot start."""
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+        """The new payment; raises the payment's own error when it cannot start."""
         ...

@@ -73,6 +73,7 @@ class PurchaseView:
     hold_until: datetime | None
     tickets: list[UUID]
     payment_uuid: UUID | None = None  # None when free
+    payment_url: str | None = None  # where the payer pays (Orange, cards)
 
 
 class PurchaseTickets:
@@ -130,12 +131,13 @@ class PurchaseTickets:
             return PurchaseView(order.reference, order.total, True, None, ids)
         assert cmd.method is not None
         try:
-            payment_uuid = await self._payments.start(cmd.actor, order.reference, cmd.method, cmd.phone)
+            payment = await self._payments.start(cmd.actor, order.reference, cmd.method, cmd.phone)
         except DomainError:
             await self._uow.rollback()
             await self._abandon(order.reference)
             raise
-        return PurchaseView(order.reference, order.total, False, order.hold_until, ids, payment_uuid)
+        return PurchaseView(order.reference, order.total, False, order.hold_until, ids, payment.uuid,
+                            payment.redirect_url)
 
     async def _abandon(self, reference: UUID) -> None:
         order = await self._orders.get_for_update(reference)

@@ -8,6 +8,7 @@ from adapters.memory import ticketing_sales as memory
 from application.shared.quota import QuotaStore
 from application.ticketing.sales.ports import (
     OrderRepository,
+    SalesReads,
     ScanLog,
     SigningKeys,
     TicketRepository,
@@ -24,3 +25,4 @@ class SalesMemory(Provider):
     tickets = provide(memory.MemoryTickets, provides=TicketRepository)
     scans = provide(memory.MemoryScanLog, provides=ScanLog)
     keys = provide(memory.MemorySigningKeys, provides=SigningKeys)
+    reads = provide(memory.MemorySalesReads, scope=Scope.APP, provides=SalesReads)

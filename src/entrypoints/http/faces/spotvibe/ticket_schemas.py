@@ -33,6 +33,7 @@ class PurchaseBody(msgspec.Struct):
 class Purchased(msgspec.Struct):
     message: str
     payment_uuid: UUID | None  # null for a free event: its tickets are issued at once
+    payment_url: str | None  # the operator's page for Orange Money and cards (as /api/payments/initiate/)
     billets: list[UUID]  # the tickets' uuids (PAYE at once when free, EN_ATTENTE until the payment succeeds)
 
 

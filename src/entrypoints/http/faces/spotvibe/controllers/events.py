@@ -15,7 +15,7 @@ from dishka import AsyncContainer
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UnsetType
 
@@ -40,6 +40,7 @@ from application.ticketing.queries import TicketingQueries
 from domain.identity.model import Realm
 from domain.shared.actor import Actor
 from domain.shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, StateConflict
+from domain.shared.ids import MAX_ID
 from domain.shared.money import Money
 from domain.ticketing.model import (
     CURRENCY,
@@ -69,6 +70,7 @@ StatusFilter = Annotated[str | None, Parameter(max_length=20, description="BROUI
                                                                          "ANNULE ou TERMINE")]
 PRICE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")
 PageSize = Annotated[int | None, Parameter(ge=1, le=100)]
+CategoryFilter = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 
 
 def parse_choice(enum: type[E], value: str, field: str) -> E:
@@ -170,7 +172,7 @@ class EventsController(Controller):
     async def list_events(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal | None],
         queries: FromDishka[TicketingQueries], page: Page = 1, page_size: PageSize = None, search: Search = None,
-        category: FromQuery[Id | None] = None, status: StatusFilter = None,
+        category: CategoryFilter = None, status: StatusFilter = None,
     ) -> wire.EventPage:
         if has_unstorable_text(search):
             raise InvalidInput.on_field("search", UNSTORABLE_TEXT_MESSAGE)

@@ -64,7 +64,7 @@ class TicketsController(Controller):
                 principal.actor, data.event_id, data.quantity, data.ticket_type_id, method=data.payment_method,
                 phone=data.phone_number))
         return wire.Purchased(message=FREE_MESSAGE if view.free else PAID_MESSAGE,
-                              payment_uuid=view.payment_uuid, billets=view.tickets)
+                              payment_uuid=view.payment_uuid, payment_url=view.payment_url, billets=view.tickets)
 
     @get("/my-tickets/", dependencies=AUTH)
     async def my_tickets(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
@@ -105,7 +105,7 @@ class TicketsController(Controller):
         return wire.sales(await query(SalesEventCommand(principal.actor, event_id)))
 
     @post("/{pk:int}/cancel/", status_code=HTTP_200_OK, dependencies=AUTH,
-          opt=may_raise(Forbidden, NotFound, StateConflict))
+          opt=may_raise(Conflict, Forbidden, NotFound))
     async def cancel(self, pk: Id, principal: NamedDependency[Principal],
                      use_case: FromDishka[CancelEvent]) -> wire.Cancelled:
         await use_case(EventCommand(principal.actor, pk))
