@@ -12,7 +12,7 @@ from uuid import UUID
 
 from adapters.memory.store import MemoryStore, detached
 from application.ticketing.sales.ports import MyTicket, SigningKey
-from domain.shared.errors import Conflict
+from domain.shared.errors import Conflict, NotFound
 from domain.shared.quota import Confirmation, HoldState, Quota
 from domain.ticketing.sales import IMPLICIT_TYPE_NAME, Order, SaleableEvent, Scan, Ticket, TicketType
 
@@ -257,6 +257,10 @@ class MemorySalesReads:
         self._tickets: dict[int, Ticket] = store.table("ticketing_tickets")
         self._types: dict[int, TicketType] = store.table("ticketing_ticket_types")
         self._events: dict[int, Any] = store.table("ticketing_events")
+        self._scanners: dict[tuple[int, int], bool] = store.table("ticketing_scanners")
+
+    async def scanners(self, event_id: int) -> frozenset[int]:
+        return frozenset(user for event, user in self._scanners if event == event_id)
 
     async def my_tickets(self, owner_id: int) -> list[MyTicket]:
         found = []
@@ -269,3 +273,17 @@ class MemorySalesReads:
                                   ticket_type.name if ticket_type is not None else IMPLICIT_TYPE_NAME, t.price,
                                   t.status, t.short_code if t.issued else None))
         return found
+
+
+class MemoryScanners:
+    def __init__(self, store: MemoryStore) -> None:
+        self._rows: dict[tuple[int, int], bool] = store.table("ticketing_scanners")
+        self._users: dict[int, Any] = store.table("users")
+
+    async def add(self, event_id: int, user_id: int) -> bool:
+        if user_id not in self._users:
+            raise NotFound("Utilisateur introuvable")
+        if (event_id, user_id) in self._rows:
+            return False
+        self._rows[(event_id, user_id)] = True
+        return True

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from application.shared.ports import Clock
 from application.ticketing.ports import Seats, TicketingReads, TicketTypeInfo
 from application.ticketing.sales import queries as sales
+from application.ticketing.sales.ports import SalesReads
 from domain.shared.errors import NotFound
 from domain.ticketing.model import Event
 from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
@@ -16,22 +17,25 @@ from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
 class CatalogueEventsForSale:
     """`EventsForSale` over the catalogue's read side (committed events)."""
 
-    def __init__(self, reads: TicketingReads, clock: Clock) -> None:
+    def __init__(self, reads: TicketingReads, sales: SalesReads, clock: Clock) -> None:
         self._reads = reads
+        self._sales = sales
         self._clock = clock
 
     async def get(self, event_id: int) -> SaleableEvent | None:
         card = await self._reads.event(event_id)
-        return None if card is None else for_sale(card.event, self._clock)
+        if card is None:
+            return None
+        return for_sale(card.event, self._clock, await self._sales.scanners(event_id))
 
 
-def for_sale(event: Event, clock: Clock) -> SaleableEvent:
+def for_sale(event: Event, clock: Clock, scanners: frozenset[int] = frozenset()) -> SaleableEvent:
     assert event.id is not None
     return SaleableEvent(
         id=event.id, organiser_id=event.creator_id, title=event.title,
         status=SaleEventStatus(event.status_at(clock.now()).value), starts_at=event.starts_at,
         ends_at=event.ends_at, access=SaleAccess(event.access_type.value), price=event.price,
-        capacity=event.capacity)
+        capacity=event.capacity, scanners=scanners)
 
 
 class SalesSoldTickets:

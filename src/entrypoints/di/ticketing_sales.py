@@ -34,6 +34,7 @@ from application.ticketing.sales.ports import (
     SalesConfig,
     SalesReads,
     ScanLog,
+    ScannerRepository,
     ShortCodes,
     SigningKeys,
     TicketRepository,
@@ -105,6 +106,7 @@ class SalesPersistence(Provider):
     orders = provide(sql.SqlOrders, provides=OrderRepository)
     tickets = provide(sql.SqlTickets, provides=TicketRepository)
     scans = provide(sql.SqlScanLog, provides=ScanLog)
+    scanners = provide(sql.SqlScanners, provides=ScannerRepository)
     keys = provide(sql.SqlSigningKeys, provides=SigningKeys)
 
 
@@ -114,7 +116,8 @@ class SalesUseCases(Provider):
     shared = provide_all(TicketTypes, TicketIssuer)
     use_cases = provide_all(
         services.PurchaseTickets, services.AbandonPurchase, services.QuoteOrder, services.SettleOrder,
-        services.ExpireHolds, services.CancelEventSales, services.DefineTicketType, checkin.CheckIn,
+        services.ExpireHolds, services.CancelEventSales, services.DefineTicketType, services.NameScanner,
+        checkin.CheckIn,
         queries.TicketQr, queries.TicketKey, queries.SalesReportQuery, queries.SoldTickets,
         queries.Availability,
     )

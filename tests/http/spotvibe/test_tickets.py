@@ -333,3 +333,23 @@ async def test_organisers_define_ticket_types_that_buyers_choose(
     await paid(api, fakes, people["buyer"], event["id"], ticket_type_id=vip["id"])
     [ticket] = await mine(api, people["buyer"])
     assert (ticket["statut"], ticket["prix"]) == ("PAYE", "20000.00")
+
+
+async def test_organisers_name_scanners_who_may_then_check_in(
+        api: Api, fakes: FakeProviders, people: dict[str, Person]) -> None:
+    event = await published(api, people["orga"], people["admin"])
+    await paid(api, fakes, people["buyer"], event["id"])
+    [ticket] = await mine(api, people["buyer"])
+    url, check_in = f"/api/events/{event['id']}/scanners/", f"/api/events/{event['id']}/check-in/"
+    error(await api.client.post(check_in, json={"code": ticket["code_court"]}, headers=people["other"].headers), 403)
+    error(await api.client.post(url, json={"user_id": people["other"].id}, headers=people["buyer"].headers), 403)
+    error(await api.client.post(url, json={"user_id": 999_999}, headers=people["orga"].headers), 400, "user_id")
+    error(await api.client.post(url, json={"user_id": people["other"].id}), 401)
+    named = await api.client.post(url, json={"user_id": people["other"].id}, headers=people["orga"].headers)
+    assert named.status_code == 201 and named.json() == {"message": "Contrôleur désigné avec succès."}
+    again = await api.client.post(url, json={"user_id": people["other"].id}, headers=people["orga"].headers)
+    assert again.json() == {"message": "Ce contrôleur était déjà désigné."}
+    key = await api.client.get(f"/api/events/{event['id']}/check-in/key/", headers=people["other"].headers)
+    assert key.status_code == 200
+    entered = await api.client.post(check_in, json={"code": ticket["code_court"]}, headers=people["other"].headers)
+    assert entered.status_code == 200 and entered.json()["ticket"]["statut"] == "UTILISE"

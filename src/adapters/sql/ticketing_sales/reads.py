@@ -23,7 +23,14 @@ _MY_TICKETS = ReadStatement(
     .order_by(_tickets.c.id.desc()))
 
 
+_SCANNERS = ReadStatement(select(tables.scanners.c.user_id).where(
+    tables.scanners.c.event_id == bindparam("event_id", type_=BigInteger)))
+
+
 class SqlSalesReads(SqlReads):
+    async def scanners(self, event_id: int) -> frozenset[int]:
+        return frozenset(row["user_id"] for row in await self._all(_SCANNERS, event_id=event_id))
+
     async def my_tickets(self, owner_id: int) -> list[MyTicket]:
         found = []
         for row in await self._all(_MY_TICKETS, owner_id=owner_id):

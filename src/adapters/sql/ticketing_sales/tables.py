@@ -126,3 +126,9 @@ signing_keys = Table(
     Column("public_key", String(64), nullable=False),
     Column("sealed_private_key", Text, nullable=False),
 )
+
+scanners = Table(
+    "ticketing_sales_scanners", metadata,
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("identity_users.id", ondelete="CASCADE"), primary_key=True),
+)

@@ -15,8 +15,9 @@ from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketSta
 
 __all__ = [
     "EventsForSale", "MyTicket", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SalePayments",
-    "SaleRefunds", "SaleableEvent", "SalesConfig", "SalesReads", "ScanLog", "ShortCodes", "SignedTicket", "SigningKey",
-    "SigningKeys", "StartedPayment", "TicketRepository", "TicketSigner", "TicketTypeRepository",
+    "SaleRefunds", "SaleableEvent", "SalesConfig", "SalesReads", "ScanLog", "ScannerRepository", "ShortCodes",
+    "SignedTicket", "SigningKey", "SigningKeys", "StartedPayment", "TicketRepository", "TicketSigner",
+    "TicketTypeRepository",
 ]
 
 
@@ -111,6 +112,16 @@ class SalesReads(Protocol):
 
     async def my_tickets(self, owner_id: int) -> list[MyTicket]:
         """The owner's tickets, newest first, with their event's title and their type's name."""
+        ...
+
+    async def scanners(self, event_id: int) -> frozenset[int]:
+        """The accounts the organiser named to check tickets in at the event's door."""
+        ...
+
+
+class ScannerRepository(Protocol):
+    async def add(self, event_id: int, user_id: int) -> bool:
+        """Names the account (False: it was already); NotFound when there is no such account."""
         ...
 
 

@@ -25,6 +25,7 @@ from application.ticketing.sales.ports import (
     SalePayments,
     SaleRefunds,
     SalesConfig,
+    ScannerRepository,
     TicketRepository,
     TicketTypeRepository,
 )
@@ -420,3 +421,30 @@ class DefineTicketType:
             quota_id=quota_id, capacity=cmd.capacity, sale_starts=cmd.sale_starts, sale_ends=cmd.sale_ends))
         await self._uow.commit()
         return ticket_type
+
+
+@dataclass(frozen=True)
+class ScannerCommand:
+    actor: Actor
+    event_id: int
+    user_id: int
+
+
+class NameScanner:
+    """The organiser names an account that may check tickets in at the door (and fetch the offline key)."""
+
+    def __init__(self, events: EventsForSale, scanners: ScannerRepository, uow: UnitOfWork) -> None:
+        self._events = events
+        self._scanners = scanners
+        self._uow = uow
+
+    async def __call__(self, cmd: ScannerCommand) -> bool:
+        event = await event_for_sale(self._events, cmd.event_id)
+        if not cmd.actor.is_user(event.organiser_id):
+            raise Forbidden("Seul l'organisateur désigne les contrôleurs de son événement")
+        try:
+            added = await self._scanners.add(event.id, cmd.user_id)
+        except NotFound as error:
+            raise InvalidInput.on_field("user_id", error.message) from None
+        await self._uow.commit()
+        return added

@@ -10,6 +10,7 @@ from application.ticketing.sales.ports import (
     OrderRepository,
     SalesReads,
     ScanLog,
+    ScannerRepository,
     SigningKeys,
     TicketRepository,
     TicketTypeRepository,
@@ -24,5 +25,6 @@ class SalesMemory(Provider):
     orders = provide(memory.MemoryOrders, provides=OrderRepository)
     tickets = provide(memory.MemoryTickets, provides=TicketRepository)
     scans = provide(memory.MemoryScanLog, provides=ScanLog)
+    scanners = provide(memory.MemoryScanners, provides=ScannerRepository)
     keys = provide(memory.MemorySigningKeys, provides=SigningKeys)
     reads = provide(memory.MemorySalesReads, scope=Scope.APP, provides=SalesReads)

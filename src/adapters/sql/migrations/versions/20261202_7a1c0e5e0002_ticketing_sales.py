@@ -1,4 +1,4 @@
-"""ticketing_sales: quotas and holds, ticket types, orders, tickets, check-in scans, the events' signing keys
+"""ticketing_sales: quotas and holds, ticket types, orders, tickets, check-in scans and scanners, signing keys
 
 Revision ID: 7a1c0e5e0002
 Revises: 7a1c0e5e0001 (the events)
@@ -36,6 +36,13 @@ def upgrade() -> None:
     sa.Column('scanner_id', sa.BigInteger(), nullable=False),
     sa.Column('at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id', 'nonce', name=op.f('pk_ticketing_sales_scans'))
+    )
+    op.create_table('ticketing_sales_scanners',
+    sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_scanners_event_id_ticketing_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['identity_users.id'], name=op.f('fk_ticketing_sales_scanners_user_id_identity_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'user_id', name=op.f('pk_ticketing_sales_scanners'))
     )
     op.create_table('ticketing_sales_signing_keys',
     sa.Column('event_id', sa.BigInteger(), nullable=False),
@@ -139,5 +146,6 @@ def downgrade() -> None:
     op.drop_index('ix_ticketing_sales_holds_due', table_name='ticketing_sales_holds', postgresql_where=sa.text("state = 'HELD'"))
     op.drop_table('ticketing_sales_holds')
     op.drop_table('ticketing_sales_signing_keys')
+    op.drop_table('ticketing_sales_scanners')
     op.drop_table('ticketing_sales_scans')
     op.drop_table('ticketing_sales_quotas')

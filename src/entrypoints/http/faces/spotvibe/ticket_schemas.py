@@ -125,5 +125,12 @@ def sales(report: SalesReport) -> SalesOut:
                     types_billets=[type_sales(line) for line in report.lines])
 
 
-class Cancelled(msgspec.Struct):
+class Message(msgspec.Struct):
     message: str
+
+
+Cancelled = Message
+
+
+class ScannerBody(msgspec.Struct):
+    user_id: WireId

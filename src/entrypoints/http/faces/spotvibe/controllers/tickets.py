@@ -29,8 +29,10 @@ from application.ticketing.sales.queries import (
 from application.ticketing.sales.services import (
     DefineTicketType,
     DefineTicketTypeCommand,
+    NameScanner,
     PurchaseCommand,
     PurchaseTickets,
+    ScannerCommand,
 )
 from domain.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, StateConflict
 from domain.shared.money import Money
@@ -124,3 +126,10 @@ class TicketsController(Controller):
         assert saved.id is not None
         return wire.TicketTypeSaved(message="Type de billet créé avec succès.", id=saved.id, nom=saved.name,
                                     prix=saved.price.as_decimal_text(), quota=saved.capacity)
+
+    @post("/{event_id:int}/scanners/", status_code=HTTP_201_CREATED, dependencies=AUTH,
+          opt=may_raise(InvalidInput, Forbidden, NotFound))
+    async def name_scanner(self, event_id: Id, data: JSONBody[wire.ScannerBody],
+                           principal: NamedDependency[Principal], use_case: FromDishka[NameScanner]) -> wire.Message:
+        added = await use_case(ScannerCommand(principal.actor, event_id, data.user_id))
+        return wire.Message(message="Contrôleur désigné avec succès." if added else "Ce contrôleur était déjà désigné.")
