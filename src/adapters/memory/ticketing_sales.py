@@ -259,6 +259,13 @@ class MemorySalesReads:
         self._events: dict[int, Any] = store.table("ticketing_events")
         self._scanners: dict[tuple[int, int], bool] = store.table("ticketing_scanners")
 
+    async def sold_since(self, since: datetime) -> dict[int, int]:
+        sold: dict[int, int] = {}
+        for t in self._tickets.values():
+            if t.issued and t.issued_at is not None and t.issued_at >= since:
+                sold[t.event_id] = sold.get(t.event_id, 0) + 1
+        return sold
+
     async def scanners(self, event_id: int) -> frozenset[int]:
         return frozenset(user for event, user in self._scanners if event == event_id)
 

@@ -4,6 +4,7 @@ left and tickets sold. Each half keeps its own port; these adapters translate be
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from application.shared.ports import Clock
 from application.ticketing.ports import Seats, TicketingReads, TicketTypeInfo
@@ -66,3 +67,13 @@ class SalesAvailability:
                 TicketTypeInfo(id=line.id, name=line.name, price=line.price, quota=line.capacity,
                                available=line.available) for line in found.types))
         return seats
+
+
+class SalesRecentSales:
+    """The catalogue's `RecentSales` (trending): tickets issued per event since then, one read."""
+
+    def __init__(self, sales: SalesReads) -> None:
+        self._sales = sales
+
+    async def tickets_sold_since(self, since: datetime) -> Mapping[int, int]:
+        return await self._sales.sold_since(since)

@@ -1,11 +1,10 @@
 """The events catalogue: configuration, repositories (REQUEST), read side (APP), use cases. What the sales half
-tells it (tickets sold, seats left) is wired in di/ticketing_sales.py; recent sales stay none so far."""
+tells it (tickets sold, seats left, recent sales for trending) is wired in di/ticketing_sales.py."""
 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide, provide_all
 
-from adapters.memory.ticketing import NoRecentSales
 from adapters.sql.ticketing import repositories as sql
 from adapters.sql.ticketing.reads import SqlTicketingReads
 from application.ticketing import catalogue
@@ -14,7 +13,6 @@ from application.ticketing.ports import (
     EventCreationPolicy,
     EventRepository,
     ParticipationRepository,
-    RecentSales,
     ShareRepository,
     TicketingReads,
     ViewCounter,
@@ -29,7 +27,6 @@ class TicketingAdapters(Provider):
     def config(self) -> TicketingConfig:
         return TicketingConfig()
 
-    recent_sales = provide(NoRecentSales, provides=RecentSales)
 
 
 class TicketingPersistence(Provider):

@@ -21,7 +21,7 @@ from adapters.tickets.qr import SegnoQrRenderer
 from adapters.tickets.signing import Ed25519TicketSigner, RandomShortCodes
 from application.shared.quota import QuotaStore
 from application.ticketing import bridge
-from application.ticketing.ports import Availability, Seats, SoldTickets
+from application.ticketing.ports import Availability, RecentSales, Seats, SoldTickets
 from application.ticketing.sales import checkin, queries, services
 from application.ticketing.sales.issuing import TicketIssuer, TicketTypes
 from application.ticketing.sales.ports import (
@@ -86,6 +86,7 @@ class SalesAdapters(Provider):
     reads = provide(SqlSalesReads, provides=SalesReads)
     my_tickets = provide(queries.MyTickets)
     availability = provide(RequestAvailability, provides=Availability)
+    recent_sales = provide(bridge.SalesRecentSales, provides=RecentSales)
 
     @provide(scope=Scope.REQUEST)
     def signer(self, keys: SigningKeys, box: TicketSecrets) -> TicketSigner:

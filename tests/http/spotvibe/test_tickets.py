@@ -353,3 +353,13 @@ async def test_organisers_name_scanners_who_may_then_check_in(
     assert key.status_code == 200
     entered = await api.client.post(check_in, json={"code": ticket["code_court"]}, headers=people["other"].headers)
     assert entered.status_code == 200 and entered.json()["ticket"]["statut"] == "UTILISE"
+
+
+async def test_trending_counts_the_tickets_sold_lately(api: Api, people: dict[str, Person]) -> None:
+    quiet = await published(api, people["orga"], people["admin"], type_acces="GRATUIT", prix=None, titre="Calme")
+    busy = await published(api, people["orga"], people["admin"], type_acces="GRATUIT", prix=None, titre="Couru")
+    await api.client.post("/api/events/participate/", json={"event_id": quiet["id"]}, headers=people["other"].headers)
+    response = await buy(api, people["buyer"], busy["id"], quantity=5, payment_method=None, phone_number=None)
+    assert response.status_code == 201, response.text
+    trending = (await api.client.get("/api/events/trending/")).json()
+    assert [e["titre"] for e in trending[:2]] == ["Couru", "Calme"]

@@ -3,7 +3,10 @@ event's title and their type's name in one statement joining the catalogue's eve
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, bindparam, select
+from datetime import datetime
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import BigInteger, bindparam, func, literal_column, select
 
 from adapters.sql.reads import ReadStatement, SqlReads
 from adapters.sql.ticketing.tables import events
@@ -27,7 +30,17 @@ _SCANNERS = ReadStatement(select(tables.scanners.c.user_id).where(
     tables.scanners.c.event_id == bindparam("event_id", type_=BigInteger)))
 
 
+_SOLD_SINCE = ReadStatement(
+    select(_tickets.c.event_id, func.count().label("sold"))
+    .where(_tickets.c.issued_at >= bindparam("since", type_=DateTimeUTC),
+           _tickets.c.status.in_([literal_column(f"'{s.value}'") for s in (TicketStatus.PAID, TicketStatus.USED)]))
+    .group_by(_tickets.c.event_id))
+
+
 class SqlSalesReads(SqlReads):
+    async def sold_since(self, since: datetime) -> dict[int, int]:
+        return {row["event_id"]: row["sold"] for row in await self._all(_SOLD_SINCE, since=since)}
+
     async def scanners(self, event_id: int) -> frozenset[int]:
         return frozenset(row["user_id"] for row in await self._all(_SCANNERS, event_id=event_id))
 

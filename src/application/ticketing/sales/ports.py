@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
@@ -112,6 +112,10 @@ class SalesReads(Protocol):
 
     async def my_tickets(self, owner_id: int) -> list[MyTicket]:
         """The owner's tickets, newest first, with their event's title and their type's name."""
+        ...
+
+    async def sold_since(self, since: datetime) -> dict[int, int]:
+        """Event id -> tickets issued (paid, maybe used since) from then on."""
         ...
 
     async def scanners(self, event_id: int) -> frozenset[int]:
