@@ -10,7 +10,6 @@ from application.shared.ports import Clock
 from application.ticketing.ports import Seats, TicketingReads, TicketTypeInfo
 from application.ticketing.sales import queries as sales
 from application.ticketing.sales.ports import SalesReads
-from domain.shared.errors import NotFound
 from domain.ticketing.model import Event
 from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
 
@@ -52,17 +51,15 @@ class SalesSoldTickets:
 class SalesAvailability:
     """The catalogue's `Availability`: seats left (capacity - sold - unexpired holds) and the ticket types."""
 
-    def __init__(self, availability: sales.Availability) -> None:
+    def __init__(self, availability: sales.Availability, clock: Clock) -> None:
         self._availability = availability
+        self._clock = clock
 
     async def for_events(self, events: Sequence[Event]) -> Mapping[int, Seats]:
         seats: dict[int, Seats] = {}
         for event in events:
             assert event.id is not None
-            try:
-                found = await self._availability(event.id)
-            except NotFound:
-                continue
+            found = await self._availability.of(for_sale(event, self._clock))
             seats[event.id] = Seats(found.places_left, tuple(
                 TicketTypeInfo(id=line.id, name=line.name, price=line.price, quota=line.capacity,
                                available=line.available) for line in found.types))

@@ -23,6 +23,7 @@ from domain.shared.actor import Actor
 from domain.shared.errors import Forbidden, NotFound
 from domain.shared.money import Money
 from domain.ticketing.sales import (
+    SaleableEvent,
     SalesReport,
     TicketStatus,
     implicit_type,
@@ -138,7 +139,10 @@ class Availability:
         self._clock = clock
 
     async def __call__(self, event_id: int) -> EventAvailability:
-        event = await event_for_sale(self._events, event_id)
+        return await self.of(await event_for_sale(self._events, event_id))
+
+    async def of(self, event: SaleableEvent) -> EventAvailability:
+        """For an event the caller already read (the catalogue's own list or detail)."""
         types = await self._types.of_event(event.id)
         explicit = [t for t in types if not t.implicit]
         shown = explicit or [t for t in types if t.implicit]
