@@ -7,19 +7,40 @@ use cases and is idempotent (a second run adds nothing). The ticketing hook is b
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from uuid import UUID
 
 from dishka import AsyncContainer
 
 from application.identity.ports import UserRepository
 from application.identity.services import RegisterCommand, RegisterUser
 from application.shared.ports import Clock, UnitOfWork
+from application.shared.quota import QuotaStore
 from application.ticketing import catalogue as c
 from application.ticketing.ports import EventRepository
+from application.ticketing.sales.issuing import TicketIssuer, TicketTypes
+from application.ticketing.sales.ports import (
+    EventsForSale,
+    OrderRepository,
+    PaymentOutcome,
+    SalesConfig,
+    StartedPayment,
+    TicketRepository,
+)
+from application.ticketing.sales.services import (
+    DefineTicketType,
+    DefineTicketTypeCommand,
+    PurchaseCommand,
+    PurchaseTickets,
+    SettleOrder,
+)
 from domain.identity.model import Realm, User
+from domain.shared.actor import Actor
+from domain.shared.errors import DomainError
 from domain.shared.money import Money
 from domain.ticketing.model import CATEGORIES, AccessType, EventDetails, ParticipationStatus
 from entrypoints.runtime import Runtime
@@ -139,7 +160,8 @@ async def ticketing_demo(container: AsyncContainer) -> dict[str, int]:
     organisers = [user for user, _ in accounts[:len(ORGANISERS)]]
     admin = accounts[len(ORGANISERS)][0].as_actor()
     fans = [user.as_actor() for user, _ in accounts[len(ORGANISERS) + 1:]]
-    added = {"accounts": sum(1 for _, created in accounts if created), "events": 0, "participations": 0}
+    added = {"accounts": sum(1 for _, created in accounts if created), "events": 0, "participations": 0,
+             "ticket_types": 0, "tickets": 0}
 
     async def count(events: EventRepository) -> int:
         return await events.count_by_creator(organisers[0].id or 0)
@@ -164,12 +186,59 @@ async def ticketing_demo(container: AsyncContainer) -> dict[str, int]:
                 join = c.ParticipateCommand(fan, event.id, status)
                 await call(container, c.Participate, join)
                 added["participations"] += 1
+            if plan == "VALIDE":
+                await _sales(container, event.id, creator, fans, rng, added)
         elif plan == "REJETE":
             reject = c.ModerateCommand(admin, [event.id], approve=False, reason="Informations incomplètes (démo)")
             await call(container, c.ModerateEvents, reject)
         if plan in ("TERMINE", "ANNULE"):
             await _finish(container, event.id, now, cancel=plan == "ANNULE")
     return added
+
+
+class _DemoPayments:
+    """Stands in for payments in the seed: a demo sale is settled at once, without a payment row."""
+
+    def check(self, actor: Actor, method: str, phone: str | None) -> None:
+        return None
+
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+        return StartedPayment(uuid.uuid4(), None)
+
+
+async def _sales(container: AsyncContainer, event_id: int, organiser: Actor, fans: list[Actor], rng: random.Random,
+                 added: dict[str, int]) -> None:
+    """One paid event in two gets a VIP type beside its standard one; fans buy tickets, paid (demo) or free."""
+    event = await (await container.get(EventsForSale)).get(event_id)
+    assert event is not None
+    type_ids: list[int | None] = [None]
+    if not event.is_free and event_id % 2 == 0 and event.price is not None:
+        type_ids = []
+        vip = Money(event.price.minor * 3, event.price.currency)
+        for name, price, seats in (("Standard", event.price, event.capacity), ("VIP", vip, 20)):
+            defined = await call(container, DefineTicketType, DefineTicketTypeCommand(
+                organiser, event_id, name, price, seats))
+            added["ticket_types"] += 1
+            type_ids.append(defined.id)
+    for fan in rng.sample(fans, rng.randint(0, 4)):
+        async with container() as request:
+            purchase = PurchaseTickets(
+                await request.get(EventsForSale), await request.get(TicketTypes), await request.get(OrderRepository),
+                await request.get(TicketRepository), await request.get(QuotaStore), await request.get(TicketIssuer),
+                _DemoPayments(), await request.get(UnitOfWork), await request.get(Clock),
+                await request.get(SalesConfig))
+            try:
+                view = await purchase(PurchaseCommand(fan, event_id, rng.randint(1, 3), rng.choice(type_ids),
+                                                      method="MOMO_MTN"))
+            except DomainError:  # sold out, or not on sale
+                continue
+        if not view.free:
+            assert view.payment_uuid is not None
+            async with container() as request:
+                await (await request.get(SettleOrder))(str(view.reference), view.payment_uuid,
+                                                       PaymentOutcome.SUCCEEDED)
+                await (await request.get(UnitOfWork)).commit()
+        added["tickets"] += len(view.tickets)
 
 
 async def _finish(container: AsyncContainer, event_id: int, now: datetime, *, cancel: bool) -> None:

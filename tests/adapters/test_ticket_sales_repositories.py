@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from adapters.auth.secrets import FernetSecretBox
 from adapters.memory import identity as memory_identity
@@ -19,6 +19,7 @@ from adapters.memory import ticketing_sales as memory
 from adapters.memory.store import MemoryStore, MemoryUnitOfWork
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql_identity
+from adapters.sql.ticketing.tables import events as events_table
 from adapters.sql.ticketing_sales import repositories as sql
 from adapters.sql.ticketing_sales import tables
 from adapters.sql.ticketing_sales.quotas import SqlQuotaStore
@@ -45,6 +46,7 @@ from domain.ticketing.sales import (
     TicketStatus,
     TicketType,
 )
+from tests.application.sales_world import StubSalePayments
 
 NOW = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=15)
@@ -77,6 +79,15 @@ async def _buyer(users: Any) -> int:
     return int(user.id)
 
 
+async def _events(session: Any, creator_id: int, ids: range = range(1, 5)) -> None:
+    """The catalogue's events the sales rows refer to (foreign keys), by id."""
+    await session.execute(insert(events_table), [dict(
+        id=event_id, creator_id=creator_id, title=f"Event {event_id}", short_description="", description="",
+        starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=2), venue="", address="", category_id=1,
+        access_type="PAYANT", price_minor=5000, currency="XOF", capacity=None, status="VALIDE", view_count=0,
+        share_count=0, created_at=NOW, updated_at=NOW) for event_id in ids])
+
+
 @pytest.fixture(params=["memory", "sql"])
 async def repos(request: pytest.FixtureRequest, database_url: str, clean_database: None) -> AsyncIterator[Repos]:
     if request.param == "memory":
@@ -89,6 +100,7 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
     engine = make_engine(database_url)
     async with make_sessionmaker(engine)() as session:
         buyer = await _buyer(sql_identity.SqlUserRepository(session))
+        await _events(session, buyer)
         await session.commit()
         uow = SqlUnitOfWork(session, SqlOutbox(session, FixedClock(NOW)), EventTranslation())
         yield Repos(SqlQuotaStore(session), sql.SqlTicketTypes(session), sql.SqlOrders(session),
@@ -266,6 +278,7 @@ async def test_200_concurrent_purchases_for_20_seats_sell_exactly_20(database_ur
     factory = make_sessionmaker(engine)
     async with factory() as session:
         buyer = await _buyer(sql_identity.SqlUserRepository(session))
+        await _events(session, buyer, range(1, 2))
         await session.commit()
     events, clock = OneEvent(capacity=20), FixedClock(NOW)
     actor = Actor(buyer, ActorRealm.SPOTVIBE)
@@ -274,14 +287,14 @@ async def test_200_concurrent_purchases_for_20_seats_sell_exactly_20(database_ur
         quotas, types, tickets = SqlQuotaStore(session), sql.SqlTicketTypes(session), sql.SqlTickets(session)
         signer = Ed25519TicketSigner(sql.SqlSigningKeys(session), FernetSecretBox("k", purpose="tickets"))
         return PurchaseTickets(events, TicketTypes(types, quotas), sql.SqlOrders(session), tickets, quotas,
-                               TicketIssuer(tickets, signer, RandomShortCodes()),
+                               TicketIssuer(tickets, signer, RandomShortCodes()), StubSalePayments(),
                                SqlUnitOfWork(session, SqlOutbox(session, clock), EventTranslation()), clock,
                                SalesConfig())
 
     async def buy() -> bool:
         async with factory() as session:
             try:
-                await (await purchase(session))(PurchaseCommand(actor, 1, 1))
+                await (await purchase(session))(PurchaseCommand(actor, 1, 1, method="MOMO_MTN"))
             except QuotaExceeded:
                 return False
             return True

@@ -9,6 +9,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID, uuid4
 
 from adapters.auth.secrets import FernetSecretBox
 from adapters.memory import payments as payment_repos
@@ -18,6 +19,7 @@ from adapters.memory.ticketing_sales import (
     MemoryOrders,
     MemoryQuotaStore,
     MemorySaleRefunds,
+    MemorySalesReads,
     MemoryScanLog,
     MemorySigningKeys,
     MemoryTickets,
@@ -37,15 +39,19 @@ from application.ticketing.sales.ports import (
     OrderRepository,
     QrRenderer,
     SaleCommission,
+    SalePayments,
     SaleRefunds,
     SalesConfig,
+    SalesReads,
     ScanLog,
     ShortCodes,
+    StartedPayment,
     TicketRepository,
     TicketSigner,
     TicketTypeRepository,
 )
 from domain.shared.actor import Actor
+from domain.shared.errors import DomainError, InvalidInput
 from domain.shared.money import Money
 from domain.shared.realm import Realm
 from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus, Ticket
@@ -70,6 +76,24 @@ class ScriptedCodes:
         return self.script.pop(0) if self.script else self._random.new()
 
 
+class StubSalePayments:
+    """Payments as a purchase sees them: every start answers a new payment's uuid, unless told to refuse."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[UUID, str, str | None]] = []
+        self.refuse: DomainError | None = None
+
+    def check(self, actor: Actor, method: str, phone: str | None) -> None:
+        if method not in {"MOMO_MTN", "MOMO_MOOV", "ORANGE_MONEY", "CARTE_BANCAIRE"}:
+            raise InvalidInput.on_field("method", "Méthode de paiement indisponible")
+
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+        if self.refuse is not None:
+            raise self.refuse
+        self.started.append((reference, method, phone))
+        return StartedPayment(uuid4(), None)
+
+
 @dataclass
 class SalesWorld:
     store: MemoryStore = field(default_factory=MemoryStore)
@@ -81,6 +105,7 @@ class SalesWorld:
     def __post_init__(self) -> None:
         self.events = MemoryEventsForSale()
         self.codes = ScriptedCodes()
+        self.payments = StubSalePayments()
         self.box = FernetSecretBox("test-secret", purpose="tickets")
         self._ids = itertools.count(1)
 
@@ -109,7 +134,8 @@ class SalesWorld:
             TicketTypes: TicketTypes(types, quotas), TicketIssuer: TicketIssuer(tickets, signer, self.codes),
             UnitOfWork: MemoryUnitOfWork(store), Clock: self.clock, SalesConfig: self.config,
             SaleCommission: PaymentsCommission(self.payments_config), SaleRefunds: refunds,
-            QrRenderer: SegnoQrRenderer(), ShortCodes: self.codes,
+            QrRenderer: SegnoQrRenderer(), ShortCodes: self.codes, SalePayments: self.payments,
+            SalesReads: MemorySalesReads(store),
         }
 
     def build(self, use_case: type[Any]) -> Any:
@@ -133,12 +159,14 @@ class SalesWorld:
             ends_at=self.clock.now() + timedelta(days=8), access=SaleAccess.PAID, price=Money(5000, "XOF"),
             capacity=20, scanners=frozenset({SCANNER.user_id}))
         fields.update(changes)
-        return self.events.put(SaleableEvent(**fields))
+        event = self.events.put(SaleableEvent(**fields))
+        self.store.table("ticketing_events")[event.id] = event  # what the read side joins for the title
+        return event
 
     async def purchase(self, event: SaleableEvent, quantity: int = 1, actor: Actor = BUYER,
                        ticket_type_id: int | None = None) -> services.PurchaseView:
         view: services.PurchaseView = await self.call(services.PurchaseTickets, services.PurchaseCommand(
-            actor, event.id, quantity, ticket_type_id))
+            actor, event.id, quantity, ticket_type_id, method="MOMO_MTN", phone="+2290197000001"))
         return view
 
     async def settle(self, view: services.PurchaseView, outcome: Any, payment_uuid: Any) -> bool:

@@ -68,7 +68,7 @@ async def test_bad_purchases_are_refused_and_a_sold_out_one_writes_nothing(world
             await world.purchase(event, quantity)
         assert "quantity" in bad.value.details
     with pytest.raises(NotFound):
-        await world.call(services.PurchaseTickets, services.PurchaseCommand(BUYER, 999, 1))
+        await world.call(services.PurchaseTickets, services.PurchaseCommand(BUYER, 999, 1, method="MOMO_MTN"))
     await world.purchase(event, 2)
     before = rows(world)
     with pytest.raises(QuotaExceeded, match="Complet"):

@@ -65,7 +65,7 @@ def test_the_readme_quotes_the_messages_as_the_code_says_them() -> None:
     text = README.read_text()
     assert f'"{MethodInactive(PaymentMethod.MTN.value).message}"' in text
     with pytest.raises(NotFound) as nothing:
-        asyncio.run(PurposeRegistry([]).quote(online_purpose(PaymentType.TICKET, "1"), 1))
+        asyncio.run(PurposeRegistry([]).quote(online_purpose(PaymentType.SUBSCRIPTION, "1"), 1))
     assert f'"{nothing.value.message}"' in text
 
 

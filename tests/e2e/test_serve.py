@@ -233,31 +233,43 @@ def wait_for_status(client: httpx.Client, headers: dict[str, str], payment_uuid:
 
 
 def test_a_purchase_clicks_through_against_the_fake_providers(served: Served) -> None:
-    """In fake mode, with the demo offers standing in for ticketing: MTN settles through its callback over real
-    HTTP, Orange through its payment page and notification."""
+    """In fake mode, tickets of a demo event (`agora seed --demo`): MTN settles through its callback over real
+    HTTP, Orange through its payment page and notification; the worker issues the tickets."""
+    seeded = agora("seed", "--demo", env=served.env)
+    assert seeded.returncode == 0, seeded.stderr
     with served.client() as client:
         created = client.post("/api/users/register/", json={
             "username": "kofi", "email": "kofi@spotvibe.test", "password": PASSWORD, "password_confirm": PASSWORD})
         assert created.status_code == 201, created.text
         login = client.post("/api/users/login/", json={"email": "kofi@spotvibe.test", "password": PASSWORD})
         headers = bearer(login.json()["access"])
-        mtn = client.post("/api/payments/initiate/", headers=headers, json={
-            "type_paiement": "BILLET", "event_ticket_id": 1, "methode_paiement": "MOMO_MTN",
-            "telephone_paiement": "+2290197000001", "montant": 5000})
+        found = client.get("/api/events/", params={"search": "Concert afrobeat"}).json()["results"]
+        event = client.get(f"/api/events/{found[0]['id']}/").json()
+        assert event["type_acces"] == "PAYANT", event
+        mtn = client.post("/api/events/tickets/purchase/", headers=headers, json={
+            "event_id": event["id"], "quantity": 2, "payment_method": "MOMO_MTN", "phone_number": "+2290197000001"})
         assert mtn.status_code == 201, mtn.text
         paid = wait_for_status(client, headers, mtn.json()["payment_uuid"], "REUSSI")
         assert paid["statut"] == "REUSSI", served.output()
-        assert (paid["montant"], paid["frais"], paid["montant_net"]) == ("5000.00", "500.00", "4500.00")
+        price = float(event["prix"])
+        assert float(str(paid["montant"])) == 2 * price and float(str(paid["frais"])) == 0.2 * price
 
-        orange = client.post("/api/payments/initiate/", headers=headers, json={
-            "type_paiement": "BILLET", "event_ticket_id": 2, "methode_paiement": "ORANGE_MONEY"})
+        orange = client.post("/api/events/tickets/purchase/", headers=headers, json={
+            "event_id": event["id"], "payment_method": "ORANGE_MONEY"})
         assert orange.status_code == 201, orange.text
         page = httpx.post(orange.json()["payment_url"], data={"action": "pay"}, follow_redirects=True, timeout=10)
         assert page.status_code == 200 and "application" in page.text  # back on our return page
         paid = wait_for_status(client, headers, orange.json()["payment_uuid"], "REUSSI")
         assert paid["statut"] == "REUSSI", served.output()
-        summary = client.get("/api/payments/summary/", headers=headers).json()
-        assert summary["total_spent"] == "10000.00" and summary["pending_payments_count"] == 0
+        deadline = time.monotonic() + 30
+        while True:  # the worker issues the tickets once it hears of each payment
+            tickets = client.get("/api/events/my-tickets/", headers=headers).json()
+            if [t["statut"] for t in tickets] == ["PAYE"] * 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert [t["statut"] for t in tickets] == ["PAYE"] * 3, served.output()
+        qr = client.get(tickets[0]["code_qr_url"], headers=headers)
+        assert qr.status_code == 200 and qr.content.startswith(b"\x89PNG")
 
 
 def test_sigint_stops_server_worker_and_database_cleanly_keeping_the_data(served: Served) -> None:

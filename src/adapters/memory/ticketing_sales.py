@@ -7,13 +7,14 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from adapters.memory.store import MemoryStore, detached
-from application.ticketing.sales.ports import SigningKey
-from domain.shared.errors import Conflict
+from application.ticketing.sales.ports import MyTicket, SigningKey
+from domain.shared.errors import Conflict, NotFound
 from domain.shared.quota import Confirmation, HoldState, Quota
-from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketType
+from domain.ticketing.sales import IMPLICIT_TYPE_NAME, Order, SaleableEvent, Scan, Ticket, TicketType
 
 _LOCKS: dict[int, asyncio.Lock] = {}
 
@@ -247,3 +248,49 @@ class MemorySaleRefunds:
 
     async def refund(self, payment_uuid: UUID, reason: str) -> None:
         self.asked.setdefault(payment_uuid, reason)
+
+
+class MemorySalesReads:
+    """`SalesReads` over the store's tables (what is committed)."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._tickets: dict[int, Ticket] = store.table("ticketing_tickets")
+        self._types: dict[int, TicketType] = store.table("ticketing_ticket_types")
+        self._events: dict[int, Any] = store.table("ticketing_events")
+        self._scanners: dict[tuple[int, int], bool] = store.table("ticketing_scanners")
+
+    async def sold_since(self, since: datetime) -> dict[int, int]:
+        sold: dict[int, int] = {}
+        for t in self._tickets.values():
+            if t.issued and t.issued_at is not None and t.issued_at >= since:
+                sold[t.event_id] = sold.get(t.event_id, 0) + 1
+        return sold
+
+    async def scanners(self, event_id: int) -> frozenset[int]:
+        return frozenset(user for event, user in self._scanners if event == event_id)
+
+    async def my_tickets(self, owner_id: int) -> list[MyTicket]:
+        found = []
+        for _, t in sorted(self._tickets.items(), reverse=True):
+            if t.owner_id != owner_id:
+                continue
+            assert t.id is not None
+            event, ticket_type = self._events.get(t.event_id), self._types.get(t.ticket_type_id)
+            found.append(MyTicket(t.id, t.uuid, t.event_id, event.title if event is not None else "",
+                                  ticket_type.name if ticket_type is not None else IMPLICIT_TYPE_NAME, t.price,
+                                  t.status, t.short_code if t.issued else None))
+        return found
+
+
+class MemoryScanners:
+    def __init__(self, store: MemoryStore) -> None:
+        self._rows: dict[tuple[int, int], bool] = store.table("ticketing_scanners")
+        self._users: dict[int, Any] = store.table("users")
+
+    async def add(self, event_id: int, user_id: int) -> bool:
+        if user_id not in self._users:
+            raise NotFound("Utilisateur introuvable")
+        if (event_id, user_id) in self._rows:
+            return False
+        self._rows[(event_id, user_id)] = True
+        return True

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from application.payments.charges import PHONE_METHODS, InitiatePayment, InitiatePaymentCommand, PayerPhones
 from application.payments.config import PaymentsConfig
-from application.payments.ports import PaymentRepository, PurposeQuote
+from application.payments.ports import Gateways, PaymentRepository, PurposeQuote
 from application.payments.settlement import Settlement
-from application.ticketing.sales.ports import PaymentOutcome
+from application.ticketing.sales.ports import PaymentOutcome, StartedPayment
 from application.ticketing.sales.services import QuoteOrder, SettleOrder
-from domain.payments.model import PaymentStatus, PaymentType
+from domain.payments.errors import MethodInactive
+from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType
+from domain.shared.actor import Actor
+from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
 
 OUTCOMES = {
@@ -70,3 +74,40 @@ class PaymentsSaleRefunds:
             payment.flag_for_refund(reason)
             await self._payments.save(payment)
         await self._settlement.open_refund_for_flagged(payment)
+
+
+def _method(value: str) -> PaymentMethod:
+    try:
+        method = PaymentMethod(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in PaymentMethod if m.is_online)
+        raise InvalidInput.on_field("method", f"Valeur invalide : {value!r} (attendu : {choices})") from None
+    return method
+
+
+class PaymentsSalePayments:
+    """`SalePayments` over payments' InitiatePayment: a ticket payment for the order's reference."""
+
+    def __init__(self, initiate: InitiatePayment, gateways: Gateways, phones: PayerPhones) -> None:
+        self._initiate = initiate
+        self._gateways = gateways
+        self._phones = phones
+
+    def check(self, actor: Actor, method: str, phone: str | None) -> None:
+        chosen = _method(method)
+        gateway = self._gateways.get(chosen)
+        if not chosen.is_online or gateway is None or not gateway.configured:
+            raise MethodInactive(chosen.value)
+        if phone:
+            try:
+                self._phones.normalize(phone, actor.realm)
+            except InvalidInput as error:
+                raise InvalidInput.on_field("phone", error.message) from None
+        elif chosen in PHONE_METHODS:
+            raise InvalidInput.on_field("phone", "Numéro de téléphone requis pour ce moyen de paiement")
+
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+        view = await self._initiate(InitiatePaymentCommand(
+            actor=actor, payment_type=PaymentType.TICKET, method=_method(method), reference=str(reference),
+            phone=phone))
+        return StartedPayment(view.uuid, view.redirect_url)

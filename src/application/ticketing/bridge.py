@@ -4,11 +4,12 @@ left and tickets sold. Each half keeps its own port; these adapters translate be
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from application.shared.ports import Clock
 from application.ticketing.ports import Seats, TicketingReads, TicketTypeInfo
 from application.ticketing.sales import queries as sales
-from domain.shared.errors import NotFound
+from application.ticketing.sales.ports import SalesReads
 from domain.ticketing.model import Event
 from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
 
@@ -16,22 +17,25 @@ from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
 class CatalogueEventsForSale:
     """`EventsForSale` over the catalogue's read side (committed events)."""
 
-    def __init__(self, reads: TicketingReads, clock: Clock) -> None:
+    def __init__(self, reads: TicketingReads, sales: SalesReads, clock: Clock) -> None:
         self._reads = reads
+        self._sales = sales
         self._clock = clock
 
     async def get(self, event_id: int) -> SaleableEvent | None:
         card = await self._reads.event(event_id)
-        return None if card is None else for_sale(card.event, self._clock)
+        if card is None:
+            return None
+        return for_sale(card.event, self._clock, await self._sales.scanners(event_id))
 
 
-def for_sale(event: Event, clock: Clock) -> SaleableEvent:
+def for_sale(event: Event, clock: Clock, scanners: frozenset[int] = frozenset()) -> SaleableEvent:
     assert event.id is not None
     return SaleableEvent(
         id=event.id, organiser_id=event.creator_id, title=event.title,
         status=SaleEventStatus(event.status_at(clock.now()).value), starts_at=event.starts_at,
         ends_at=event.ends_at, access=SaleAccess(event.access_type.value), price=event.price,
-        capacity=event.capacity)
+        capacity=event.capacity, scanners=scanners)
 
 
 class SalesSoldTickets:
@@ -47,18 +51,26 @@ class SalesSoldTickets:
 class SalesAvailability:
     """The catalogue's `Availability`: seats left (capacity - sold - unexpired holds) and the ticket types."""
 
-    def __init__(self, availability: sales.Availability) -> None:
+    def __init__(self, availability: sales.Availability, clock: Clock) -> None:
         self._availability = availability
+        self._clock = clock
 
     async def for_events(self, events: Sequence[Event]) -> Mapping[int, Seats]:
         seats: dict[int, Seats] = {}
         for event in events:
             assert event.id is not None
-            try:
-                found = await self._availability(event.id)
-            except NotFound:
-                continue
+            found = await self._availability.of(for_sale(event, self._clock))
             seats[event.id] = Seats(found.places_left, tuple(
-                TicketTypeInfo(id=line.id or 0, name=line.name, price=line.price, quota=line.capacity,
+                TicketTypeInfo(id=line.id, name=line.name, price=line.price, quota=line.capacity,
                                available=line.available) for line in found.types))
         return seats
+
+
+class SalesRecentSales:
+    """The catalogue's `RecentSales` (trending): tickets issued per event since then, one read."""
+
+    def __init__(self, sales: SalesReads) -> None:
+        self._sales = sales
+
+    async def tickets_sold_since(self, since: datetime) -> Mapping[int, int]:
+        return await self._sales.sold_since(since)

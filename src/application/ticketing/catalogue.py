@@ -183,6 +183,23 @@ class DeleteEvent:
             await self._storage.delete(event.cover_image)
 
 
+class CancelEvent:
+    """ANNULE, by its organiser or an admin; the sales half hears it through the outbox (EventCancelled) and
+    cancels or refunds its tickets in a job."""
+
+    def __init__(self, events: EventRepository, uow: UnitOfWork, clock: Clock) -> None:
+        self._events = events
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, cmd: EventCommand) -> Event:
+        event = await _managed(self._events, cmd.event_id, cmd.actor)
+        event.cancel(self._clock.now())
+        await self._events.save(event)
+        await self._uow.commit()
+        return event
+
+
 @dataclass(frozen=True)
 class ModerateCommand:
     actor: Actor

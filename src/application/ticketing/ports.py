@@ -144,7 +144,7 @@ class SoldTickets(Protocol):
 
 @dataclass(frozen=True)
 class TicketTypeInfo:
-    id: int
+    id: int | None  # None: the event's implicit type, not created yet (a purchase without a type buys it)
     name: str
     price: Money
     quota: int | None

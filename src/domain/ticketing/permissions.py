@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.shared.actor import EVERYONE, Permission, grant
+from domain.ticketing import sales_permissions
 
 CREATE_EVENTS = Permission(
     "ticketing.events.create", "Créer des événements (dans la limite de son compte ou de son offre)",
@@ -20,4 +21,5 @@ MODERATE_EVENTS = Permission(
     "ticketing.events.moderate", "Approuver ou rejeter les événements en attente de validation",
     grant(spotvibe="admin"), "Réservé aux administrateurs")
 
-PERMISSIONS = (CREATE_EVENTS, TAKE_PART, SEE_ANY_EVENT, MANAGE_ANY_EVENT, MODERATE_EVENTS)
+PERMISSIONS = (CREATE_EVENTS, TAKE_PART, SEE_ANY_EVENT, MANAGE_ANY_EVENT, MODERATE_EVENTS,
+               *sales_permissions.PERMISSIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.shared.errors import Conflict, InvalidInput
+from domain.shared.errors import InvalidInput, StateConflict
 
 
 class NotOnSale(InvalidInput):
@@ -18,7 +18,7 @@ class TicketInvalid(InvalidInput):
         super().__init__(reason, details={"code": [reason]})
 
 
-class AlreadyCheckedIn(Conflict):
+class AlreadyCheckedIn(StateConflict):
     """The ticket was already used to enter; `used_at` says when."""
 
     def __init__(self, used_at: datetime) -> None:

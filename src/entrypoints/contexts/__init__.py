@@ -10,14 +10,12 @@ from entrypoints.contexts.identity import IDENTITY
 from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
 from entrypoints.contexts.ticketing import TICKETING
-from entrypoints.contexts.ticketing_sales import TICKETING_SALES
 
 CONTEXTS: tuple[BoundedContext, ...] = (
     PLATFORM,
     IDENTITY,
     PAYMENTS,
     TICKETING,
-    TICKETING_SALES,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

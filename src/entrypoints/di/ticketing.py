@@ -1,23 +1,19 @@
-"""The events catalogue: configuration, repositories (REQUEST), read side (APP), use cases; the defaults of what
-the sales half tells it (no tickets sold, seats from the capacity, no recent sales) until it provides its own."""
+"""The events catalogue: configuration, repositories (REQUEST), read side (APP), use cases. What the sales half
+tells it (tickets sold, seats left, recent sales for trending) is wired in di/ticketing_sales.py."""
 
 from __future__ import annotations
 
 from dishka import Provider, Scope, provide, provide_all
 
-from adapters.memory.ticketing import NoRecentSales, NoTicketsSold, SeatsFromCapacity
 from adapters.sql.ticketing import repositories as sql
 from adapters.sql.ticketing.reads import SqlTicketingReads
 from application.ticketing import catalogue
 from application.ticketing.config import TicketingConfig
 from application.ticketing.ports import (
-    Availability,
     EventCreationPolicy,
     EventRepository,
     ParticipationRepository,
-    RecentSales,
     ShareRepository,
-    SoldTickets,
     TicketingReads,
     ViewCounter,
 )
@@ -31,9 +27,6 @@ class TicketingAdapters(Provider):
     def config(self) -> TicketingConfig:
         return TicketingConfig()
 
-    sold = provide(NoTicketsSold, provides=SoldTickets, scope=Scope.REQUEST)
-    availability = provide(SeatsFromCapacity, provides=Availability)
-    recent_sales = provide(NoRecentSales, provides=RecentSales)
 
 
 class TicketingPersistence(Provider):
@@ -59,5 +52,5 @@ class TicketingUseCases(Provider):
 
     use_cases = provide_all(
         catalogue.CreateEvent, catalogue.UpdateEvent, catalogue.DeleteEvent, catalogue.ModerateEvents,
-        catalogue.Participate, catalogue.CancelParticipation, catalogue.ShareEvent,
+        catalogue.Participate, catalogue.CancelParticipation, catalogue.ShareEvent, catalogue.CancelEvent,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.ticketing import tables
+from adapters.sql.ticketing_sales import tables as sales_tables
 from entrypoints.seed import DEMO_PASSWORD, seed_demo
 from tests.http.conftest import Api
 from tests.http.spotvibe.helpers import login
@@ -27,7 +28,13 @@ async def test_the_demo_seed_fills_the_catalogue_once(api: Api) -> None:
     found = await statuses(api)
     assert set(found) == {"VALIDE", "EN_ATTENTE", "BROUILLON", "REJETE", "ANNULE"} and sum(found.values()) == 50
     again = await seed_demo(api.container)
-    assert again == {"ticketing.accounts": 0, "ticketing.events": 0, "ticketing.participations": 0}
+    assert first["ticketing.ticket_types"] > 0 and first["ticketing.tickets"] > 0
+    async with api.container() as request:
+        session = await request.get(AsyncSession)
+        sold = (await session.execute(select(sales_tables.tickets.c.status))).scalars().all()
+    assert set(sold) == {"PAYE"} and len(sold) == first["ticketing.tickets"]
+    assert again == {"ticketing.accounts": 0, "ticketing.events": 0, "ticketing.participations": 0,
+                     "ticketing.ticket_types": 0, "ticketing.tickets": 0}
     assert await statuses(api) == found
     catalogue = (await api.client.get("/api/events/")).json()
     assert catalogue["count"] == 25  # published and not over

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.ticketing_sales import tables
 from application.ticketing.sales.ports import SigningKey
-from domain.shared.errors import Conflict
+from domain.shared.errors import Conflict, NotFound
 from domain.ticketing.sales import Order, Scan, Ticket, TicketType
 
 UNIQUE_VIOLATION = "23505"
+FOREIGN_KEY_VIOLATION = "23503"
 
 
 def _values(entity: Any, *, without: Sequence[str] = ("id",)) -> dict[str, Any]:
@@ -188,3 +189,19 @@ class SqlSigningKeys(_Rows):
         stored = await self.get(key.event_id)
         assert stored is not None
         return stored
+
+
+class SqlScanners:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, event_id: int, user_id: int) -> bool:
+        try:
+            async with self._session.begin_nested():
+                done = await self._session.execute(pg_insert(tables.scanners).values(
+                    event_id=event_id, user_id=user_id).on_conflict_do_nothing())
+        except IntegrityError as error:
+            if getattr(error.orig, "sqlstate", None) == FOREIGN_KEY_VIOLATION:
+                raise NotFound("Utilisateur introuvable") from None
+            raise
+        return bool(getattr(done, "rowcount", 0))

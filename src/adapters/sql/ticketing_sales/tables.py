@@ -1,5 +1,5 @@
-"""Tables of ticket sales. `event_id` is a plain integer for now: the events half's table gets its foreign key
-when the two halves are merged."""
+"""Tables of ticket sales. Every `event_id` refers to the catalogue's `ticketing_events` (one context): an event
+deleted (only one without tickets sold may be) takes its types, orders, tickets, scans and key with it."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ holds = Table(
 ticket_types = Table(
     "ticketing_sales_ticket_types", metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
-    Column("event_id", BigInteger, nullable=False, index=True),
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), nullable=False,
+           index=True),
     Column("name", String(100), nullable=False),
     Column("price_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
@@ -69,8 +70,9 @@ orders = Table(
     "ticketing_sales_orders", metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("reference", Uuid, nullable=False, unique=True),
-    Column("event_id", BigInteger, nullable=False, index=True),
-    Column("ticket_type_id", BigInteger, ForeignKey("ticketing_sales_ticket_types.id", ondelete="RESTRICT"),
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("ticket_type_id", BigInteger, ForeignKey("ticketing_sales_ticket_types.id", ondelete="CASCADE"),
            nullable=False),
     Column("buyer_id", BigInteger, ForeignKey("identity_users.id", ondelete="RESTRICT"), nullable=False),
     Column("quantity", Integer, nullable=False),
@@ -89,10 +91,11 @@ tickets = Table(
     "ticketing_sales_tickets", metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("uuid", Uuid, nullable=False, unique=True),
-    Column("order_id", BigInteger, ForeignKey("ticketing_sales_orders.id", ondelete="RESTRICT"), nullable=False,
+    Column("order_id", BigInteger, ForeignKey("ticketing_sales_orders.id", ondelete="CASCADE"), nullable=False,
            index=True),
-    Column("event_id", BigInteger, nullable=False, index=True),
-    Column("ticket_type_id", BigInteger, ForeignKey("ticketing_sales_ticket_types.id", ondelete="RESTRICT"),
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("ticket_type_id", BigInteger, ForeignKey("ticketing_sales_ticket_types.id", ondelete="CASCADE"),
            nullable=False),
     Column("owner_id", BigInteger, ForeignKey("identity_users.id", ondelete="RESTRICT"), nullable=False,
            index=True),
@@ -109,7 +112,7 @@ tickets = Table(
 
 scans = Table(
     "ticketing_sales_scans", metadata,
-    Column("event_id", BigInteger, nullable=False),
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), nullable=False),
     Column("nonce", String(100), nullable=False),
     Column("ticket_uuid", Uuid, nullable=False),
     Column("scanner_id", BigInteger, nullable=False),
@@ -119,7 +122,13 @@ scans = Table(
 
 signing_keys = Table(
     "ticketing_sales_signing_keys", metadata,
-    Column("event_id", BigInteger, primary_key=True),
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), primary_key=True),
     Column("public_key", String(64), nullable=False),
     Column("sealed_private_key", Text, nullable=False),
+)
+
+scanners = Table(
+    "ticketing_sales_scanners", metadata,
+    Column("event_id", BigInteger, ForeignKey("ticketing_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("identity_users.id", ondelete="CASCADE"), primary_key=True),
 )

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
+from domain.shared.actor import Actor
 from domain.shared.money import Money
-from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketType
+from domain.ticketing.sales import Order, SaleableEvent, Scan, Ticket, TicketStatus, TicketType
 
 __all__ = [
-    "EventsForSale", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SaleRefunds",
-    "SaleableEvent", "SalesConfig", "ScanLog", "ShortCodes", "SignedTicket", "SigningKey", "SigningKeys",
-    "TicketRepository", "TicketSigner", "TicketTypeRepository",
+    "EventsForSale", "MyTicket", "OrderRepository", "PaymentOutcome", "QrRenderer", "SaleCommission", "SalePayments",
+    "SaleRefunds", "SaleableEvent", "SalesConfig", "SalesReads", "ScanLog", "ScannerRepository", "ShortCodes",
+    "SignedTicket", "SigningKey", "SigningKeys", "StartedPayment", "TicketRepository", "TicketSigner",
+    "TicketTypeRepository",
 ]
 
 
@@ -90,6 +92,40 @@ class ScanLog(Protocol):
 
     async def add(self, scan: Scan) -> None:
         """Conflict when the event already has a scan under that nonce."""
+        ...
+
+
+@dataclass(frozen=True)
+class MyTicket:
+    id: int
+    uuid: UUID
+    event_id: int
+    event_title: str
+    ticket_type: str
+    price: Money
+    status: TicketStatus
+    short_code: str | None  # only once issued
+
+
+class SalesReads(Protocol):
+    """The read side of sales: committed data, one round trip each."""
+
+    async def my_tickets(self, owner_id: int) -> list[MyTicket]:
+        """The owner's tickets, newest first, with their event's title and their type's name."""
+        ...
+
+    async def sold_since(self, since: datetime) -> dict[int, int]:
+        """Event id -> tickets issued (paid, maybe used since) from then on."""
+        ...
+
+    async def scanners(self, event_id: int) -> frozenset[int]:
+        """The accounts the organiser named to check tickets in at the event's door."""
+        ...
+
+
+class ScannerRepository(Protocol):
+    async def add(self, event_id: int, user_id: int) -> bool:
+        """Names the account (False: it was already); NotFound when there is no such account."""
         ...
 
 
@@ -170,4 +206,24 @@ class SaleCommission(Protocol):
 class SaleRefunds(Protocol):
     async def refund(self, payment_uuid: UUID, reason: str) -> None:
         """Asks payments to give the whole payment back (a refund request opened in the current transaction)."""
+        ...
+
+
+@dataclass(frozen=True)
+class StartedPayment:
+    uuid: UUID
+    redirect_url: str | None  # where the payer goes to pay (Orange, cards); None when the phone is asked
+
+
+class SalePayments(Protocol):
+    """Starts the payment of an order through the payments context (purpose kind `ticket`, the order's reference).
+    `method` is the payment method's wire value (e.g. "MOMO_MTN"); errors name the fields `method` and `phone`."""
+
+    def check(self, actor: Actor, method: str, phone: str | None) -> None:
+        """Refuses a method that is unknown or inactive and a phone the method needs or cannot read, before any
+        seat is held."""
+        ...
+
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+        """The new payment; raises the payment's own error when it cannot start."""
         ...

@@ -10,8 +10,10 @@ from application.shared.quota import QuotaStore
 from application.ticketing.sales.checkin import check_scanner
 from application.ticketing.sales.ports import (
     EventsForSale,
+    MyTicket,
     QrRenderer,
     SaleCommission,
+    SalesReads,
     TicketRepository,
     TicketSigner,
     TicketTypeRepository,
@@ -21,7 +23,7 @@ from domain.shared.actor import Actor
 from domain.shared.errors import Forbidden, NotFound
 from domain.shared.money import Money
 from domain.ticketing.sales import (
-    IMPLICIT_TYPE_NAME,
+    SaleableEvent,
     SalesReport,
     TicketStatus,
     implicit_type,
@@ -30,41 +32,13 @@ from domain.ticketing.sales import (
 from domain.ticketing.sales_permissions import BUY_TICKETS, SEE_ANY_SALES
 
 
-@dataclass(frozen=True)
-class MyTicket:
-    id: int
-    uuid: UUID
-    event_id: int
-    event_title: str
-    ticket_type: str
-    price: Money
-    status: TicketStatus
-    short_code: str | None  # only once issued
-
-
 class MyTickets:
-    def __init__(self, tickets: TicketRepository, types: TicketTypeRepository, events: EventsForSale) -> None:
-        self._tickets = tickets
-        self._types = types
-        self._events = events
+    def __init__(self, reads: SalesReads) -> None:
+        self._reads = reads
 
     async def __call__(self, actor: Actor) -> list[MyTicket]:
         BUY_TICKETS.check(actor)
-        tickets = await self._tickets.of_owner(actor.user_id)
-        titles: dict[int, str] = {}
-        names: dict[int, str] = {}
-        for event_id in {t.event_id for t in tickets}:
-            event = await self._events.get(event_id)
-            titles[event_id] = event.title if event is not None else ""
-        for type_id in {t.ticket_type_id for t in tickets}:
-            ticket_type = await self._types.get(type_id)
-            names[type_id] = ticket_type.name if ticket_type is not None else IMPLICIT_TYPE_NAME
-        mine = []
-        for t in tickets:
-            assert t.id is not None
-            mine.append(MyTicket(t.id, t.uuid, t.event_id, titles[t.event_id], names[t.ticket_type_id], t.price,
-                                 t.status, t.short_code if t.issued else None))
-        return mine
+        return await self._reads.my_tickets(actor.user_id)
 
 
 @dataclass(frozen=True)
@@ -165,7 +139,10 @@ class Availability:
         self._clock = clock
 
     async def __call__(self, event_id: int) -> EventAvailability:
-        event = await event_for_sale(self._events, event_id)
+        return await self.of(await event_for_sale(self._events, event_id))
+
+    async def of(self, event: SaleableEvent) -> EventAvailability:
+        """For an event the caller already read (the catalogue's own list or detail)."""
         types = await self._types.of_event(event.id)
         explicit = [t for t in types if not t.implicit]
         shown = explicit or [t for t in types if t.implicit]

@@ -1,8 +1,8 @@
 """Selling tickets: a purchase holds seats, its payment's outcome issues or frees them, a cancelled event refunds.
 
-The payment itself belongs to the payments context: a purchase answers the order's reference; the face then calls
-payments' InitiatePayment with purpose kind `ticket` and that reference; payments asks `QuoteOrder` for the price
-and tells `SettleOrder` how the payment ended (both behind the `ticket` purpose owner, adapters/tickets/purpose.py).
+The payment itself belongs to the payments context: a purchase holds the seats, commits, then starts the payment
+through `SalePayments` (purpose kind `ticket`, the order's reference); payments asks `QuoteOrder` for the price
+and tells `SettleOrder` how the payment ended (both behind the `ticket` purpose owner, adapters/tickets/payments.py).
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from application.ticketing.sales.ports import (
     OrderRepository,
     PaymentOutcome,
     SaleCommission,
+    SalePayments,
     SaleRefunds,
     SalesConfig,
+    ScannerRepository,
     TicketRepository,
     TicketTypeRepository,
 )
 from domain.shared.actor import Actor
-from domain.shared.errors import Forbidden, InvalidInput, NotFound
+from domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.shared.money import Money
 from domain.shared.quota import Confirmation, QuotaExceeded
 from domain.ticketing.sales import (
@@ -60,6 +62,8 @@ class PurchaseCommand:
     event_id: int
     quantity: int
     ticket_type_id: int | None = None
+    method: str | None = None  # how the payment is made (a payment method's wire value); unused when free
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,20 @@ class PurchaseView:
     free: bool  # issued at once: there is nothing to pay
     hold_until: datetime | None
     tickets: list[UUID]
+    payment_uuid: UUID | None = None  # None when free
+    payment_url: str | None = None  # where the payer pays (Orange, cards)
 
 
 class PurchaseTickets:
     """Writes the order and its pending tickets, then holds the seats (the quota's lock, taken last) and commits:
-    the lock lasts one statement and the commit. A free event's tickets are issued in the same transaction."""
+    the lock lasts one statement and the commit. A free event's tickets are issued in the same transaction. A paid
+    one's payment starts after that commit (no lock or transaction across the operator's call); the method and the
+    phone are checked before anything is held, and a payment that cannot start frees the seats at once."""
 
     def __init__(self, events: EventsForSale, types: TicketTypes, orders: OrderRepository,
-                 tickets: TicketRepository, quotas: QuotaStore, issuer: TicketIssuer, uow: UnitOfWork,
-                 clock: Clock, config: SalesConfig) -> None:
+                 tickets: TicketRepository, quotas: QuotaStore, issuer: TicketIssuer, payments: SalePayments,
+                 uow: UnitOfWork, clock: Clock, config: SalesConfig) -> None:
+        self._payments = payments
         self._events = events
         self._types = types
         self._orders = orders
@@ -97,6 +106,10 @@ class PurchaseTickets:
         ticket_type.check_on_sale(event, now)
         assert ticket_type.id is not None
         free = ticket_type.price_minor == 0
+        if not free:
+            if not cmd.method:
+                raise InvalidInput.on_field("method", "Champ requis pour des billets payants")
+            self._payments.check(cmd.actor, cmd.method, cmd.phone)
         order = await self._orders.add(Order(
             reference=uuid.uuid4(), event_id=event.id, ticket_type_id=ticket_type.id, buyer_id=cmd.actor.user_id,
             quantity=cmd.quantity, unit_price_minor=ticket_type.price_minor, currency=ticket_type.currency,
@@ -114,8 +127,25 @@ class PurchaseTickets:
             await self._orders.save(order)
             await self._issuer.issue(tickets, now)
         await self._uow.commit()
-        return PurchaseView(order.reference, order.total, free, None if free else order.hold_until,
-                            [t.uuid for t in tickets])
+        ids = [t.uuid for t in tickets]
+        if free:
+            return PurchaseView(order.reference, order.total, True, None, ids)
+        assert cmd.method is not None
+        try:
+            payment = await self._payments.start(cmd.actor, order.reference, cmd.method, cmd.phone)
+        except DomainError:
+            await self._uow.rollback()
+            await self._abandon(order.reference)
+            raise
+        return PurchaseView(order.reference, order.total, False, order.hold_until, ids, payment.uuid,
+                            payment.redirect_url)
+
+    async def _abandon(self, reference: UUID) -> None:
+        order = await self._orders.get_for_update(reference)
+        if order is not None and order.status is OrderStatus.HELD:
+            await _lapse(order, self._orders, self._tickets)
+            await self._quotas.release(order.hold_key)
+        await self._uow.commit()
 
 
 @dataclass(frozen=True)
@@ -391,3 +421,30 @@ class DefineTicketType:
             quota_id=quota_id, capacity=cmd.capacity, sale_starts=cmd.sale_starts, sale_ends=cmd.sale_ends))
         await self._uow.commit()
         return ticket_type
+
+
+@dataclass(frozen=True)
+class ScannerCommand:
+    actor: Actor
+    event_id: int
+    user_id: int
+
+
+class NameScanner:
+    """The organiser names an account that may check tickets in at the door (and fetch the offline key)."""
+
+    def __init__(self, events: EventsForSale, scanners: ScannerRepository, uow: UnitOfWork) -> None:
+        self._events = events
+        self._scanners = scanners
+        self._uow = uow
+
+    async def __call__(self, cmd: ScannerCommand) -> bool:
+        event = await event_for_sale(self._events, cmd.event_id)
+        if not cmd.actor.is_user(event.organiser_id):
+            raise Forbidden("Seul l'organisateur désigne les contrôleurs de son événement")
+        try:
+            added = await self._scanners.add(event.id, cmd.user_id)
+        except NotFound as error:
+            raise InvalidInput.on_field("user_id", error.message) from None
+        await self._uow.commit()
+        return added

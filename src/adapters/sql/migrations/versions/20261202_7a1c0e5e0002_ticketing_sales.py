@@ -1,4 +1,4 @@
-"""ticketing_sales: quotas and holds, ticket types, orders, tickets, check-in scans, the events' signing keys
+"""ticketing_sales: quotas and holds, ticket types, orders, tickets, check-in scans and scanners, signing keys
 
 Revision ID: 7a1c0e5e0002
 Revises: 7a1c0e5e0001 (the events)
@@ -13,7 +13,6 @@ from alembic import op
 
 
 revision = '7a1c0e5e0002'
-# Temporarily the current head: at merge it becomes '7a1c0e5e0001' (the events half's migration).
 down_revision = '7a1c0e5e0001'
 branch_labels = None
 depends_on = None
@@ -31,14 +30,23 @@ def upgrade() -> None:
     )
     op.create_table('ticketing_sales_scans',
     sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_scans_event_id_ticketing_events'), ondelete='CASCADE'),
     sa.Column('nonce', sa.String(length=100), nullable=False),
     sa.Column('ticket_uuid', sa.Uuid(), nullable=False),
     sa.Column('scanner_id', sa.BigInteger(), nullable=False),
     sa.Column('at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id', 'nonce', name=op.f('pk_ticketing_sales_scans'))
     )
+    op.create_table('ticketing_sales_scanners',
+    sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_scanners_event_id_ticketing_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['identity_users.id'], name=op.f('fk_ticketing_sales_scanners_user_id_identity_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'user_id', name=op.f('pk_ticketing_sales_scanners'))
+    )
     op.create_table('ticketing_sales_signing_keys',
     sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_signing_keys_event_id_ticketing_events'), ondelete='CASCADE'),
     sa.Column('public_key', sa.String(length=64), nullable=False),
     sa.Column('sealed_private_key', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('event_id', name=op.f('pk_ticketing_sales_signing_keys'))
@@ -58,6 +66,7 @@ def upgrade() -> None:
     op.create_table('ticketing_sales_ticket_types',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_ticket_types_event_id_ticketing_events'), ondelete='CASCADE'),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('price_minor', sa.BigInteger(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
@@ -76,6 +85,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('reference', sa.Uuid(), nullable=False),
     sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_orders_event_id_ticketing_events'), ondelete='CASCADE'),
     sa.Column('ticket_type_id', sa.BigInteger(), nullable=False),
     sa.Column('buyer_id', sa.BigInteger(), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
@@ -89,7 +99,7 @@ def upgrade() -> None:
     sa.Column('flag_reason', sa.Text(), nullable=True),
     sa.CheckConstraint('quantity BETWEEN 1 AND 10', name=op.f('ck_ticketing_sales_orders_quantity_range')),
     sa.ForeignKeyConstraint(['buyer_id'], ['identity_users.id'], name=op.f('fk_ticketing_sales_orders_buyer_id_identity_users'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['ticket_type_id'], ['ticketing_sales_ticket_types.id'], name=op.f('fk_ticketing_sales_orders_ticket_type_id_ticketing_sales_ticket_types'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['ticket_type_id'], ['ticketing_sales_ticket_types.id'], name=op.f('fk_ticketing_sales_orders_ticket_type_id_ticketing_sales_ticket_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ticketing_sales_orders')),
     sa.UniqueConstraint('reference', name=op.f('uq_ticketing_sales_orders_reference'))
     )
@@ -99,6 +109,7 @@ def upgrade() -> None:
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('order_id', sa.BigInteger(), nullable=False),
     sa.Column('event_id', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['ticketing_events.id'], name=op.f('fk_ticketing_sales_tickets_event_id_ticketing_events'), ondelete='CASCADE'),
     sa.Column('ticket_type_id', sa.BigInteger(), nullable=False),
     sa.Column('owner_id', sa.BigInteger(), nullable=False),
     sa.Column('price_minor', sa.BigInteger(), nullable=False),
@@ -109,9 +120,9 @@ def upgrade() -> None:
     sa.Column('issued_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('used_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('used_by', sa.BigInteger(), nullable=True),
-    sa.ForeignKeyConstraint(['order_id'], ['ticketing_sales_orders.id'], name=op.f('fk_ticketing_sales_tickets_order_id_ticketing_sales_orders'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['order_id'], ['ticketing_sales_orders.id'], name=op.f('fk_ticketing_sales_tickets_order_id_ticketing_sales_orders'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_id'], ['identity_users.id'], name=op.f('fk_ticketing_sales_tickets_owner_id_identity_users'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['ticket_type_id'], ['ticketing_sales_ticket_types.id'], name=op.f('fk_ticketing_sales_tickets_ticket_type_id_ticketing_sales_ticket_types'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['ticket_type_id'], ['ticketing_sales_ticket_types.id'], name=op.f('fk_ticketing_sales_tickets_ticket_type_id_ticketing_sales_ticket_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ticketing_sales_tickets')),
     sa.UniqueConstraint('event_id', 'short_code', name='uq_ticketing_sales_tickets_short_code'),
     sa.UniqueConstraint('uuid', name=op.f('uq_ticketing_sales_tickets_uuid'))
@@ -135,5 +146,6 @@ def downgrade() -> None:
     op.drop_index('ix_ticketing_sales_holds_due', table_name='ticketing_sales_holds', postgresql_where=sa.text("state = 'HELD'"))
     op.drop_table('ticketing_sales_holds')
     op.drop_table('ticketing_sales_signing_keys')
+    op.drop_table('ticketing_sales_scanners')
     op.drop_table('ticketing_sales_scans')
     op.drop_table('ticketing_sales_quotas')

@@ -108,7 +108,7 @@ class UserRef(msgspec.Struct):
 
 
 class TicketTypeOut(msgspec.Struct):
-    id: int
+    id: int | None
     nom: str
     prix: str
     quota: int | None

@@ -1,0 +1,55 @@
+"""The read side of sales: one round trip each (see adapters/sql/reads.py). A buyer's tickets are read with their
+event's title and their type's name in one statement joining the catalogue's events (one context)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import BigInteger, bindparam, func, literal_column, select
+
+from adapters.sql.reads import ReadStatement, SqlReads
+from adapters.sql.ticketing.tables import events
+from adapters.sql.ticketing_sales import tables
+from application.ticketing.sales.ports import MyTicket
+from domain.shared.money import Money
+from domain.ticketing.sales import TicketStatus
+
+_tickets, _types = tables.tickets, tables.ticket_types
+
+_MY_TICKETS = ReadStatement(
+    select(_tickets.c.id, _tickets.c.uuid, _tickets.c.event_id, events.c.title, _types.c.name,
+           _tickets.c.price_minor, _tickets.c.currency, _tickets.c.status, _tickets.c.short_code)
+    .select_from(_tickets.join(events, events.c.id == _tickets.c.event_id)
+                 .join(_types, _types.c.id == _tickets.c.ticket_type_id))
+    .where(_tickets.c.owner_id == bindparam("owner_id", type_=BigInteger))
+    .order_by(_tickets.c.id.desc()))
+
+
+_SCANNERS = ReadStatement(select(tables.scanners.c.user_id).where(
+    tables.scanners.c.event_id == bindparam("event_id", type_=BigInteger)))
+
+
+_SOLD_SINCE = ReadStatement(
+    select(_tickets.c.event_id, func.count().label("sold"))
+    .where(_tickets.c.issued_at >= bindparam("since", type_=DateTimeUTC),
+           _tickets.c.status.in_([literal_column(f"'{s.value}'") for s in (TicketStatus.PAID, TicketStatus.USED)]))
+    .group_by(_tickets.c.event_id))
+
+
+class SqlSalesReads(SqlReads):
+    async def sold_since(self, since: datetime) -> dict[int, int]:
+        return {row["event_id"]: row["sold"] for row in await self._all(_SOLD_SINCE, since=since)}
+
+    async def scanners(self, event_id: int) -> frozenset[int]:
+        return frozenset(row["user_id"] for row in await self._all(_SCANNERS, event_id=event_id))
+
+    async def my_tickets(self, owner_id: int) -> list[MyTicket]:
+        found = []
+        for row in await self._all(_MY_TICKETS, owner_id=owner_id):
+            status = TicketStatus(row["status"])
+            found.append(MyTicket(
+                id=row["id"], uuid=row["uuid"], event_id=row["event_id"], event_title=row["title"],
+                ticket_type=row["name"], price=Money(row["price_minor"], row["currency"]), status=status,
+                short_code=row["short_code"] if status in {TicketStatus.PAID, TicketStatus.USED} else None))
+        return found
