@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -10,3 +11,10 @@ class UserRegistered:
     user_id: int
     realm: str
     email: str
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    user_id: int
+    realm: str
+    changed_at: datetime

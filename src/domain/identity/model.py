@@ -7,8 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from domain.identity.events import PasswordChanged, UserRegistered
 from domain.shared.actor import Actor
 from domain.shared.errors import InvalidInput
+from domain.shared.events import RecordsEvents
 from domain.shared.realm import Realm as Realm
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ class Municipality:
 
 
 @dataclass(eq=False, kw_only=True)
-class User:
+class User(RecordsEvents):
     realm: Realm
     username: str
     email: str
@@ -132,6 +134,17 @@ class User:
     def set_password_hash(self, password_hash: str) -> None:
         self.password_hash = password_hash
         self.must_change_password = False
+
+    def change_password(self, password_hash: str, at: datetime) -> None:
+        """A new password chosen by its owner (a change or a reset): the owner is told, in case it was not them."""
+        self.set_password_hash(password_hash)
+        if self.id is not None:
+            self._record(PasswordChanged(self.id, self.realm.value, at))
+
+    def registered(self) -> None:
+        """Once stored (it has its id): the account exists."""
+        assert self.id is not None
+        self._record(UserRegistered(self.id, self.realm.value, self.email))
 
     def begin_two_factor(self, method: TwoFactorMethod, *, totp_secret: str | None = None,
                          backup_code_hashes: list[str] | None = None) -> None:

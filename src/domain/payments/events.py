@@ -14,6 +14,7 @@ class PaymentSucceeded:
     amount_minor: int
     currency: str
     flagged_for_refund: bool
+    payer_id: int
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class PaymentFailed:
     purpose_reference: str
     reason: str | None
     status: str  # ECHEC, or ANNULE when the payer cancelled
+    payer_id: int
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,4 @@ class PaymentRefunded:
     currency: str
     fully: bool
     refunded_total_minor: int  # all refunds of the payment so far, this one included
+    payer_id: int

@@ -160,7 +160,7 @@ class Payment(RecordsEvents):
         self.settled_at = at
         self.updated_at = at
         self._record(PaymentSucceeded(self.uuid, self.purpose_kind, self.purpose_reference, self.amount_minor,
-                                      self.currency, self.flagged_for_refund))
+                                      self.currency, self.flagged_for_refund, self.payer_id))
 
     def fail(self, reason: str | None, at: datetime) -> None:
         if self.status not in OPEN:
@@ -168,14 +168,16 @@ class Payment(RecordsEvents):
         self.status = PaymentStatus.FAILED
         self.failure_reason = reason
         self.updated_at = at
-        self._record(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, reason, self.status.value))
+        self._record(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, reason, self.status.value,
+                                   self.payer_id))
 
     def cancel(self, at: datetime) -> None:
         if self.status not in OPEN:
             raise self._refuse("annulation")
         self.status = PaymentStatus.CANCELLED
         self.updated_at = at
-        self._record(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, "ANNULE", self.status.value))
+        self._record(PaymentFailed(self.uuid, self.purpose_kind, self.purpose_reference, "ANNULE", self.status.value,
+                                   self.payer_id))
 
     def flag_for_refund(self, reason: str) -> None:
         self.flagged_for_refund = True
@@ -196,7 +198,8 @@ class Payment(RecordsEvents):
         self.status = PaymentStatus.REFUNDED
         self.updated_at = at
         self._record(PaymentRefunded(self.uuid, self.purpose_kind, self.purpose_reference, amount_minor,
-                                     self.currency, self.refunded_minor == self.amount_minor, self.refunded_minor))
+                                     self.currency, self.refunded_minor == self.amount_minor, self.refunded_minor,
+                                     self.payer_id))
 
 
 @dataclass(eq=False, kw_only=True)

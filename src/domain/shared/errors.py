@@ -57,3 +57,22 @@ class TooManyRequests(DomainError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class FieldErrors:
+    """Collects every field problem, so the client sees them all at once."""
+
+    def __init__(self) -> None:
+        self.details: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str | None) -> None:
+        if message:
+            self.details.setdefault(field, []).append(message)
+
+    @staticmethod
+    def single(field: str, message: str) -> InvalidInput:
+        return InvalidInput(message, details={field: [message]})
+
+    def raise_if_any(self) -> None:
+        if self.details:
+            raise InvalidInput("Les données fournies sont invalides", details=self.details)

@@ -9,6 +9,7 @@ from domain.shared.errors import InvalidInput
 
 MINOR_UNITS = {"XOF": 0, "EUR": 2, "USD": 2}
 MAX_MINOR = 2**63 - 1  # what a BIGINT column holds
+SYMBOLS = {"XOF": "FCFA", "EUR": "€", "USD": "$"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +63,12 @@ class Money:
         """The wire form the specs show: two decimals whatever the currency ("5000.00")."""
         exponent = MINOR_UNITS[self.currency]
         return f"{Decimal(self.minor).scaleb(-exponent):.2f}"
+
+    def for_people(self) -> str:
+        """As French readers write it: "12 500 FCFA", "1 234,50 €"."""
+        exponent = MINOR_UNITS[self.currency]
+        units, cents = divmod(abs(self.minor), 10**exponent) if exponent else (abs(self.minor), 0)
+        text = f"{units:,}".replace(",", " ")
+        if exponent:
+            text += f",{cents:0{exponent}d}"
+        return f"{'-' if self.minor < 0 else ''}{text} {SYMBOLS[self.currency]}"

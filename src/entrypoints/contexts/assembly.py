@@ -52,7 +52,11 @@ def announcements(contexts: Iterable[BoundedContext] = CONTEXTS) -> EventTransla
             if event in translators:
                 raise ValueError(f"{event.__name__} announced twice")
             translators[event] = translate
-    return EventTranslation(translators)
+    reactions: dict[type, list[Any]] = {}
+    for context in contexts:
+        for event, react in context.reactions.items():
+            reactions.setdefault(event, []).append(react)
+    return EventTranslation(translators, reactions)
 
 
 def crons(contexts: Iterable[BoundedContext] = CONTEXTS) -> list[Cron]:

@@ -40,6 +40,9 @@ class BoundedContext:
     map_entities: Callable[[registry], None] | None = None
     # Domain event type -> the outbox message that announces it (see application/shared/events.py).
     announcements: Mapping[type, Callable[[Any], OutboxMessage]] = field(default_factory=dict)
+    # Another context's domain event -> the outbox message for one of this context's jobs (None: nothing to do).
+    # Several contexts may react to one event; written here, in the wiring, so contexts never import each other.
+    reactions: Mapping[type, Callable[[Any], OutboxMessage | None]] = field(default_factory=dict)
     # Outbox topic -> the job use case (called with the message's payload). The topic names the task.
     jobs: Mapping[str, type[Any]] = field(default_factory=dict)
     crons: Sequence[Cron] = ()

@@ -10,13 +10,12 @@ from application.identity.config import IdentityConfig
 from application.identity.ports import PasswordHasher, RefreshSessionRepository, UserRepository
 from application.identity.services.codes import OneTimeCodes
 from application.identity.services.recipients import EmailRecipients
-from application.identity.services.registration import FieldErrors
 from application.identity.services.sessions import IssuedTokens, SessionIssuer
 from application.shared.email import queue_email
 from application.shared.ports import Clock, Outbox, UnitOfWork
 from domain.identity.errors import InvalidCode
 from domain.identity.model import CodePurpose, Realm, User
-from domain.shared.errors import NotFound
+from domain.shared.errors import FieldErrors, NotFound
 
 
 def check_new_password(config: IdentityConfig, user: User, new: str, confirm: str | None, *,
@@ -72,9 +71,9 @@ class ChangePassword:
             raise NotFound("Utilisateur introuvable")
         if user.password_hash != checked:  # changed meanwhile (another session, a reset): the old one is stale
             raise FieldErrors.single("old_password", "Mot de passe actuel incorrect")
-        user.set_password_hash(new_hash)
-        await self._users.save(user)
         now = self._clock.now()
+        user.change_password(new_hash, now)
+        await self._users.save(user)
         assert user.id is not None
         await self._sessions.revoke_all_for_user(user.id, now, keep_family=None if reissue else cmd.session_id)
         tokens = await self._issuer.open(user) if reissue else None
@@ -134,7 +133,7 @@ class ResetPassword:
             raise InvalidCode.on_field("token", "Lien invalide ou expiré")
         check_new_password(self._config, user, cmd.new_password, cmd.confirm_password)
         await self._codes.spend(code)
-        user.set_password_hash(await self._hasher.hash(cmd.new_password))
+        user.change_password(await self._hasher.hash(cmd.new_password), self._clock.now())
         user.failed_logins = 0
         user.locked_until = None
         await self._users.save(user)

@@ -11,7 +11,6 @@ from application.identity.config import IdentityConfig
 from application.identity.ports import PhoneNumbers, UserRepository
 from application.identity.services.codes import OneTimeCodes
 from application.identity.services.recipients import EmailRecipients
-from application.identity.services.registration import FieldErrors
 from application.shared.email import queue_email
 from application.shared.media import store_image
 from application.shared.ports import FileStorage, Outbox, Throttle, UnitOfWork, Upload
@@ -19,7 +18,7 @@ from application.shared.uploads import check_image
 from domain.identity.errors import EmailTaken, InvalidCode
 from domain.identity.model import CodePurpose, Realm, User
 from domain.identity.policies import email_problem, normalize_email
-from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.errors import FieldErrors, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)

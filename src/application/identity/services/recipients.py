@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from application.identity.config import IdentityConfig
 from application.identity.ports import UserRepository
-from application.identity.services.registration import FieldErrors
 from application.shared.ports import Throttle
 from domain.identity.model import Realm, User
 from domain.identity.policies import email_problem, normalize_email
+from domain.shared.errors import FieldErrors
 
 
 class EmailRecipients:

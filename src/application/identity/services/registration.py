@@ -23,28 +23,9 @@ from domain.identity.policies import (
     username_problem,
 )
 from domain.shared.actor import Actor
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import FieldErrors, InvalidInput
 
 MUNICIPALITY_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-
-
-class FieldErrors:
-    """Collects every field problem, so the client sees them all at once."""
-
-    def __init__(self) -> None:
-        self.details: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str | None) -> None:
-        if message:
-            self.details.setdefault(field, []).append(message)
-
-    @staticmethod
-    def single(field: str, message: str) -> InvalidInput:
-        return InvalidInput(message, details={field: [message]})
-
-    def raise_if_any(self) -> None:
-        if self.details:
-            raise InvalidInput("Les données fournies sont invalides", details=self.details)
 
 
 @dataclass(frozen=True)
@@ -129,6 +110,8 @@ class RegisterUser:
             must_change_password=cmd.must_change_password, email_verified=cmd.email_verified,
         )
         user = await self._users.add(user)
+        user.registered()
+        await self._users.save(user)  # hands the event to the unit of work (a memory store takes it on save)
         queue_email(self._outbox, messages.welcome(user), key=f"welcome:{user.realm}:{user.id}")
         await self._uow.commit()
         return user

@@ -8,8 +8,8 @@ from typing import Literal
 import msgspec
 
 from application.identity.services import IssuedTokens, TwoFactorChallenge, TwoFactorSetup
-from application.identity.services.registration import FieldErrors
 from domain.identity.model import Municipality, User
+from domain.shared.errors import FieldErrors
 
 REQUIRED = "Ce champ est requis"
 

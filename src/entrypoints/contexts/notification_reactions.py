@@ -1,0 +1,50 @@
+"""What the notifications context is asked to tell people when another context's event happens.
+
+Each reaction turns a domain event into a `notify` request (application/notifications/requests.py); the event's
+own identity makes the key, so a redelivered event tells nobody twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from application.notifications.requests import notify
+from application.shared.ports import OutboxMessage
+from domain.identity.events import PasswordChanged, UserRegistered
+from domain.notifications import kinds
+from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
+from domain.shared.money import Money
+
+
+def welcome(event: UserRegistered) -> OutboxMessage:
+    return notify(kinds.WELCOME.code, [event.user_id], f"welcome:{event.user_id}")
+
+
+def password_changed(event: PasswordChanged) -> OutboxMessage:
+    when = event.changed_at.strftime("%d/%m/%Y à %H:%M UTC")
+    return notify(kinds.PASSWORD_CHANGED.code, [event.user_id],
+                  f"password:{event.user_id}:{event.changed_at.isoformat()}", {"changed_at": when})
+
+
+def payment_succeeded(event: PaymentSucceeded) -> OutboxMessage:
+    return notify(kinds.PAYMENT_SUCCEEDED.code, [event.payer_id], f"payment:{event.payment_uuid}:succeeded", {
+        "payment_uuid": str(event.payment_uuid), "amount": Money(event.amount_minor, event.currency).for_people(),
+        "purpose": event.purpose_kind})
+
+
+def payment_failed(event: PaymentFailed) -> OutboxMessage:
+    return notify(kinds.PAYMENT_FAILED.code, [event.payer_id], f"payment:{event.payment_uuid}:{event.status}", {
+        "payment_uuid": str(event.payment_uuid), "reason": "" if event.reason == "ANNULE" else event.reason or "",
+        "purpose": event.purpose_kind})
+
+
+def refunded(event: PaymentRefunded) -> OutboxMessage:
+    return notify(kinds.REFUND_DECIDED.code, [event.payer_id],
+                  f"refund:{event.payment_uuid}:{event.refunded_total_minor}", {
+                      "payment_uuid": str(event.payment_uuid), "fully": event.fully,
+                      "amount": Money(event.amount_minor, event.currency).for_people()})
+
+
+REACTIONS: dict[type, Callable[[Any], OutboxMessage | None]] = {
+    UserRegistered: welcome, PasswordChanged: password_changed, PaymentSucceeded: payment_succeeded,
+    PaymentFailed: payment_failed, PaymentRefunded: refunded}
