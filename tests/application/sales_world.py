@@ -54,7 +54,8 @@ from domain.shared.actor import Actor
 from domain.shared.errors import DomainError, InvalidInput
 from domain.shared.money import Money
 from domain.shared.realm import Realm
-from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus, Ticket
+from domain.ticketing.model import AccessType, EventStatus
+from domain.ticketing.sales import SaleableEvent, Ticket
 from tests.application.payments_world import PaymentWorld
 
 ORGANISER = Actor(10, Realm.SPOTVIBE)
@@ -155,8 +156,8 @@ class SalesWorld:
     def event(self, **changes: Any) -> SaleableEvent:
         fields: dict[str, Any] = dict(
             id=next(self._ids), organiser_id=ORGANISER.user_id, title="Festival de Jazz",
-            status=SaleEventStatus.VALIDATED, starts_at=self.clock.now() + timedelta(days=7),
-            ends_at=self.clock.now() + timedelta(days=8), access=SaleAccess.PAID, price=Money(5000, "XOF"),
+            status=EventStatus.VALIDATED, starts_at=self.clock.now() + timedelta(days=7),
+            ends_at=self.clock.now() + timedelta(days=8), access=AccessType.PAID, price=Money(5000, "XOF"),
             capacity=20, scanners=frozenset({SCANNER.user_id}))
         fields.update(changes)
         event = self.events.put(SaleableEvent(**fields))

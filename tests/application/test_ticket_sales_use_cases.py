@@ -20,7 +20,8 @@ from domain.shared.actor import Actor
 from domain.shared.errors import Forbidden, InvalidInput, NotFound
 from domain.shared.money import Money
 from domain.shared.quota import QuotaExceeded
-from domain.ticketing.sales import OrderStatus, SaleAccess, SaleEventStatus, TicketStatus
+from domain.ticketing.model import AccessType, EventStatus
+from domain.ticketing.sales import OrderStatus, TicketStatus
 from domain.ticketing.sales_errors import AlreadyCheckedIn, NotOnSale, TicketInvalid
 from tests.application.payments_world import ADMIN as PAYMENTS_ADMIN
 from tests.application.payments_world import PAYER, PaymentWorld
@@ -50,7 +51,7 @@ async def test_a_purchase_holds_its_seats_and_answers_what_to_pay(world: SalesWo
 
 
 @pytest.mark.parametrize("change", [
-    dict(status=SaleEventStatus.PENDING), dict(status=SaleEventStatus.CANCELLED), dict(access=SaleAccess.INVITATION),
+    dict(status=EventStatus.PENDING), dict(status=EventStatus.CANCELLED), dict(access=AccessType.INVITATION),
 ])
 async def test_what_is_not_on_sale_writes_nothing(world: SalesWorld, change: dict[str, object]) -> None:
     event = world.event(**change)
@@ -77,7 +78,7 @@ async def test_bad_purchases_are_refused_and_a_sold_out_one_writes_nothing(world
 
 
 async def test_a_free_event_issues_its_tickets_at_once(world: SalesWorld) -> None:
-    event = world.event(access=SaleAccess.FREE, price=None, capacity=3)
+    event = world.event(access=AccessType.FREE, price=None, capacity=3)
     view = await world.purchase(event, 2)
     assert view.free and view.amount == Money(0, "XOF") and view.hold_until is None
     tickets = await world.tickets_of(view)
@@ -268,7 +269,7 @@ async def test_a_cancelled_event_cancels_unpaid_orders_and_refunds_paid_ones_onc
     assert {t.status for t in await world.tickets_of(held)} == {TicketStatus.CANCELLED}
     assert await world.call(queries.SoldTickets, event.id) == 0
     assert world.quotas().snapshot(1).held(world.clock.now()) == 0
-    world.events.put(replace(event, status=SaleEventStatus.CANCELLED))
+    world.events.put(replace(event, status=EventStatus.CANCELLED))
     assert not await world.settle(held, OK, uuid.uuid4())  # paid after the cancellation: refunded
 
 
@@ -423,7 +424,7 @@ async def test_no_interleaving_ever_oversells(steps: list[tuple[str, int, int]])
             await world.call(services.ExpireHolds)
         elif action == "cancel_event" and pick % 10 == 0:
             await world.call(services.CancelEventSales, {"event_id": event.id})
-            world.events.put(replace(event, status=SaleEventStatus.CANCELLED))
+            world.events.put(replace(event, status=EventStatus.CANCELLED))
         tickets = [t for view in orders for t in await world.tickets_of(view)]
         issued = sum(t.status in {TicketStatus.PAID, TicketStatus.USED} for t in tickets)
         quota = world.quotas().snapshot(1) if orders else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -120,6 +120,11 @@ class SalesReads(Protocol):
 
     async def scanners(self, event_id: int) -> frozenset[int]:
         """The accounts the organiser named to check tickets in at the event's door."""
+        ...
+
+    async def seats(self, event_ids: Sequence[int], now: datetime) -> dict[int, list[tuple[TicketType, int | None]]]:
+        """Event id -> its ticket types, each with its seats available at `now` (capacity - sold - unexpired
+        holds; None: unlimited), for all the events in one read. Events without types are left out."""
         ...
 
 
