@@ -88,7 +88,8 @@ class StubSalePayments:
         if method not in {"MOMO_MTN", "MOMO_MOOV", "ORANGE_MONEY", "CARTE_BANCAIRE"}:
             raise InvalidInput.on_field("method", "Méthode de paiement indisponible")
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None,
+                    email: str | None = None) -> StartedPayment:
         if self.refuse is not None:
             raise self.refuse
         self.started.append((reference, method, phone))

@@ -229,6 +229,8 @@ class SalePayments(Protocol):
         seat is held."""
         ...
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
-        """The new payment; raises the payment's own error when it cannot start."""
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None,
+                    email: str | None = None) -> StartedPayment:
+        """The new payment (`email`: the buyer's, which a card checkout shows); raises the payment's own error when
+        it cannot start."""
         ...
