@@ -14,7 +14,7 @@ from adapters.memory.ticketing_sales import MemoryOrders, MemorySaleRefunds
 from application.payments.charges import InitiatePaymentCommand, PaymentCommand
 from application.ticketing.sales import queries, services
 from application.ticketing.sales.checkin import CheckIn, CheckInCommand
-from application.ticketing.sales.ports import PaymentOutcome, SalesConfig
+from application.ticketing.sales.ports import PaymentOutcome, SalesConfig, TicketSigner
 from domain.payments.model import PaymentMethod, PaymentStatus, PaymentType, RefundReason, RefundStatus
 from domain.shared.actor import Actor
 from domain.shared.errors import Forbidden, InvalidInput, NotFound
@@ -109,7 +109,7 @@ async def test_a_successful_payment_issues_signed_tickets_with_unique_short_code
     tickets = await world.tickets_of(first)
     assert {t.status for t in tickets} == {TicketStatus.PAID}
     assert sorted(t.short_code or "" for t in tickets) == ["ABCD2345", "WXYZ6789"]
-    signer = world.build(queries.TicketKey)._signer
+    signer = await world.resolve(TicketSigner)
     key = await world.call(queries.TicketKey, queries.EventCommand(ORGANISER, event.id))
     assert {signer.verify(t.secret, key).ticket_uuid for t in tickets} == set(first.tickets)
     second = await world.purchase(event, 1, actor=OTHER)
