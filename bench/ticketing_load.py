@@ -216,6 +216,15 @@ class Rush:
     polls: int = 0
 
 
+async def poll_get(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> httpx.Response:
+    """A poll (idempotent): sent again once when the server closed the kept-alive connection as it was reused
+    (uvicorn closes connections idle for 5 s; many sit in the pool after a rush)."""
+    try:
+        return await client.get(url, headers=headers)
+    except httpx.RemoteProtocolError:
+        return await client.get(url, headers=headers)
+
+
 async def buyer(client: httpx.AsyncClient, token: str, event_id: int, gate: asyncio.Event, rush: Rush,
                 poll: float, give_up: float) -> None:
     headers = {"Authorization": f"Bearer {token}"}
@@ -242,14 +251,22 @@ async def buyer(client: httpx.AsyncClient, token: str, event_id: int, gate: asyn
             rush.errors[f"payment ended {status}"] += 1
             return
         await asyncio.sleep(poll)
-        detail = await client.get(f"/api/payments/{payment}/", headers=headers)
+        try:
+            detail = await poll_get(client, f"/api/payments/{payment}/", headers)
+        except httpx.HTTPError as error:
+            rush.errors[f"payment detail {type(error).__name__}"] += 1
+            return
         rush.polls += 1
         if detail.status_code != 200:
             rush.errors[f"payment detail {detail.status_code}"] += 1
             return
         status = detail.json()["statut"]
     while True:  # the ticket is issued by the settlement job, after the payment's REUSSI
-        mine = await client.get("/api/events/my-tickets/", headers=headers)
+        try:
+            mine = await poll_get(client, "/api/events/my-tickets/", headers)
+        except httpx.HTTPError as error:
+            rush.errors[f"my-tickets {type(error).__name__}"] += 1
+            return
         rush.polls += 1
         if mine.status_code != 200:
             rush.errors[f"my-tickets {mine.status_code}"] += 1

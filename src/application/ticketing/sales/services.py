@@ -122,6 +122,11 @@ class PurchaseTickets:
             if not cmd.method:
                 raise InvalidInput.on_field("method", "Champ requis pour des billets payants")
             self._payments.check(cmd.actor, cmd.method, cmd.phone)
+        # A plain read first: when the seats are visibly gone (a sold-out rush), refuse before writing anything
+        # or queueing on the quota's row. The hold below still decides; this never lets a purchase through.
+        left = (await self._quotas.available([ticket_type.quota_id], now)).get(ticket_type.quota_id)
+        if left is not None and left < cmd.quantity:
+            raise QuotaExceeded(left)
         order = await self._orders.add(Order(
             reference=uuid.uuid4(), event_id=event.id, ticket_type_id=ticket_type.id, buyer_id=cmd.actor.user_id,
             quantity=cmd.quantity, unit_price_minor=ticket_type.price_minor, currency=ticket_type.currency,
