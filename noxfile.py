@@ -44,6 +44,12 @@ def bench_logins(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def bench_ticketing(session: nox.Session) -> None:
+    """1,000 buyers for 100 seats and the list of 10,000 events, against the floor: `nox -s bench_ticketing`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.ticketing_load", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def bench_payments(session: nox.Session) -> None:
     """Payments load benchmark, run on purpose: `nox -s bench_payments -- --duration 10 --concurrency 16`."""
     session.run("uv", "run", "--frozen", "python", "-m", "bench.payments_load", *session.posargs, external=True)

@@ -1,5 +1,6 @@
 """Every benchmark in one run (`nox -s bench`, or `python3 -m uv run --frozen python -m bench`): reads against
-the floor, logins against the hash alone, payments (bench/payments_load.py, in its own process).
+the floor, logins against the hash alone, payments (bench/payments_load.py, in its own process), ticketing
+(bench/ticketing_load.py, its own stack: a rush on 100 seats and the catalogue's list).
 Writes bench/results/<name>.json and
 bench/results/summary.json, prints one markdown table headed by the machine, and exits non-zero if a phase failed.
 
@@ -17,7 +18,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import identity_load, login_load
+from bench import identity_load, login_load, ticketing_load
 from bench.harness import RESULTS, PhaseFailed, Row, Wrk, load, machine, stack, table, write_result, wrk_path
 
 PAYMENTS_SCENARIO = "initiate -> REUSSI"
@@ -63,7 +64,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, help="interleaved ours/floor rounds per face (default 2, --quick 1)")
     parser.add_argument("--logins", type=int, default=20, help="login connections beside the profile reads")
     parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn", help="the floor's server")
-    parser.add_argument("--skip", action="append", default=[], choices=("reads", "logins", "payments"),
+    parser.add_argument("--skip", action="append", default=[], choices=("reads", "logins", "payments", "ticketing"),
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
     duration = args.duration or (3.0 if args.quick else 10.0)
@@ -97,6 +98,18 @@ def main() -> None:
         row, outcome = payments(duration, quick=args.quick)
         rows.append(row)
         results["payments_load"] = outcome
+    if "ticketing" not in args.skip:
+        try:
+            ticket_rows, tickets, _ = ticketing_load.run(duration=duration, rounds=rounds, workers=args.workers,
+                                                         buyers=200 if args.quick else 1000,
+                                                         seats=20 if args.quick else 100)
+            rows += ticket_rows
+            results["ticketing_load"] = tickets
+            write_result("ticketing_load", tickets)
+        except PhaseFailed as failure:
+            traceback.print_exc()
+            rows.append(Row(benchmark="ticketing", ours="failed", reference="—", ratio="—", p50="—", p99="—",
+                            cpu="—", notes=str(failure).splitlines()[0], failed=True))
     info = machine(load_before=before, server=f"{args.server} (uvloop, httptools)", processes=processes)
     notes = results.get("stack_notes") or []
     write_result("summary", {"machine": info, "duration": duration, "rounds": rounds, "notes": notes,

@@ -42,7 +42,8 @@ from domain.identity.model import Realm, User
 from domain.shared.actor import Actor
 from domain.shared.money import Money
 from domain.shared.quota import QuotaExceeded
-from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
+from domain.ticketing.model import AccessType, EventStatus
+from domain.ticketing.sales import SaleableEvent
 from entrypoints.contexts.assembly import schema
 
 
@@ -54,9 +55,9 @@ class Clock:
 class Events:
     def __init__(self) -> None:
         now = datetime.now(UTC)
-        self.events = {n: SaleableEvent(id=n, organiser_id=1, title="Bench", status=SaleEventStatus.VALIDATED,
+        self.events = {n: SaleableEvent(id=n, organiser_id=1, title="Bench", status=EventStatus.VALIDATED,
                                         starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
-                                        access=SaleAccess.PAID, price=Money(5000, "XOF"), capacity=capacity)
+                                        access=AccessType.PAID, price=Money(5000, "XOF"), capacity=capacity)
                        for n, capacity in ((1, None), (2, None))}
 
     def limit(self, event_id: int, capacity: int) -> None:

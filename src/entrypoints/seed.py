@@ -202,7 +202,8 @@ class _DemoPayments:
     def check(self, actor: Actor, method: str, phone: str | None) -> None:
         return None
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None,
+                    email: str | None = None) -> StartedPayment:
         return StartedPayment(uuid.uuid4(), None)
 
 

@@ -19,10 +19,12 @@ from adapters.memory import ticketing_sales as memory
 from adapters.memory.store import MemoryStore, MemoryUnitOfWork
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql_identity
+from adapters.sql.reads import ReadPool
 from adapters.sql.ticketing.tables import events as events_table
 from adapters.sql.ticketing_sales import repositories as sql
 from adapters.sql.ticketing_sales import tables
 from adapters.sql.ticketing_sales.quotas import SqlQuotaStore
+from adapters.sql.ticketing_sales.reads import SqlSalesReads
 from adapters.sql.uow import SqlOutbox, SqlUnitOfWork
 from adapters.tickets.signing import Ed25519TicketSigner, RandomShortCodes
 from application.shared.events import EventTranslation
@@ -35,12 +37,11 @@ from domain.shared.errors import Conflict, InvalidInput
 from domain.shared.money import Money
 from domain.shared.quota import Confirmation, QuotaExceeded
 from domain.shared.realm import Realm as ActorRealm
+from domain.ticketing.model import AccessType, EventStatus
 from domain.ticketing.sales import (
     Order,
     OrderStatus,
     SaleableEvent,
-    SaleAccess,
-    SaleEventStatus,
     Scan,
     Ticket,
     TicketStatus,
@@ -71,6 +72,7 @@ class Repos:
     commit: Any
     rollback: Any
     buyer: int
+    reads: Any = None
 
 
 async def _buyer(users: Any) -> int:
@@ -95,9 +97,11 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
         uow = MemoryUnitOfWork(store)
         yield Repos(memory.MemoryQuotaStore(store), memory.MemoryTicketTypes(store), memory.MemoryOrders(store),
                     memory.MemoryTickets(store), memory.MemoryScanLog(store), memory.MemorySigningKeys(store),
-                    uow.commit, uow.rollback, await _buyer(memory_identity.MemoryUserRepository(store)))
+                    uow.commit, uow.rollback, await _buyer(memory_identity.MemoryUserRepository(store)),
+                    memory.MemorySalesReads(store))
         return
     engine = make_engine(database_url)
+    pool = await ReadPool.open(database_url)
     async with make_sessionmaker(engine)() as session:
         buyer = await _buyer(sql_identity.SqlUserRepository(session))
         await _events(session, buyer)
@@ -105,7 +109,8 @@ async def repos(request: pytest.FixtureRequest, database_url: str, clean_databas
         uow = SqlUnitOfWork(session, SqlOutbox(session, FixedClock(NOW)), EventTranslation())
         yield Repos(SqlQuotaStore(session), sql.SqlTicketTypes(session), sql.SqlOrders(session),
                     sql.SqlTickets(session), sql.SqlScanLog(session), sql.SqlSigningKeys(session), uow.commit,
-                    uow.rollback, buyer)
+                    uow.rollback, buyer, SqlSalesReads(pool))
+    await pool.close()
     await engine.dispose()
 
 
@@ -209,6 +214,21 @@ async def _order(repos: Repos, **changes: Any) -> tuple[TicketType, Order]:
     return ticket_type, await repos.orders.add(Order(**fields))
 
 
+async def test_seats_of_several_events_come_in_one_read(repos: Repos) -> None:
+    limited, unlimited = await repos.quotas.create(5), await repos.quotas.create(None)
+    standard = await repos.types.add(TicketType(event_id=3, name="Standard", price_minor=5000, currency="XOF",
+                                                quota_id=limited, capacity=5, implicit=True))
+    vip = await repos.types.add(TicketType(event_id=4, name="VIP", price_minor=20_000, currency="XOF",
+                                           quota_id=unlimited, capacity=None))
+    await repos.quotas.try_hold(limited, "t:a", 2, LATER, NOW)
+    await repos.quotas.try_hold(limited, "t:b", 1, NOW + timedelta(minutes=1), NOW)
+    await repos.commit()
+    after = NOW + timedelta(minutes=2)  # t:b's time ran out: its seat counts as free again
+    assert await repos.reads.seats([3, 4, 2], after) == {3: [(standard, 3)], 4: [(vip, None)]}
+    assert await repos.reads.seats([3], NOW) == {3: [(standard, 2)]}
+    assert await repos.reads.seats([], NOW) == {}
+
+
 async def test_types_orders_and_tickets_round_trip(repos: Repos) -> None:
     ticket_type, order = await _order(repos)
     with pytest.raises(Conflict):
@@ -264,9 +284,9 @@ async def test_scans_are_unique_per_nonce_and_the_first_key_stays(repos: Repos) 
 
 class OneEvent:
     def __init__(self, capacity: int) -> None:
-        self.event = SaleableEvent(id=1, organiser_id=99, title="Concert", status=SaleEventStatus.VALIDATED,
+        self.event = SaleableEvent(id=1, organiser_id=99, title="Concert", status=EventStatus.VALIDATED,
                                    starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=2),
-                                   access=SaleAccess.PAID, price=Money(5000, "XOF"), capacity=capacity)
+                                   access=AccessType.PAID, price=Money(5000, "XOF"), capacity=capacity)
 
     async def get(self, event_id: int) -> SaleableEvent | None:
         return self.event if event_id == self.event.id else None

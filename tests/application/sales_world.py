@@ -1,61 +1,47 @@
-"""The ticket-sales use cases on memory adapters, each call with fresh repositories and its own unit of work, as a
-request would have. `with_payments` runs them on a PaymentWorld's store, with the real `ticket` purpose owner
-registered in payments, so that purchases are paid, failed and refunded through the payments use cases."""
+"""The ticket-sales use cases as the service wires them (`memory_container()`), each call in its own request scope
+(fresh repositories, its own unit of work). `with_payments` runs them on a PaymentWorld's store and clock, with the
+real `ticket` purpose owner registered in payments, so that purchases are paid, failed and refunded through the
+payments use cases."""
 
 from __future__ import annotations
 
 import itertools
-import typing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from adapters.auth.secrets import FernetSecretBox
-from adapters.memory import payments as payment_repos
-from adapters.memory.store import FrozenClock, MemoryStore, MemoryUnitOfWork
+from dishka import AnyOf, AsyncContainer, Provider, Scope
+
+from adapters.memory.store import FrozenClock, MemoryStore
 from adapters.memory.ticketing_sales import (
     MemoryEventsForSale,
-    MemoryOrders,
     MemoryQuotaStore,
     MemorySaleRefunds,
-    MemorySalesReads,
-    MemoryScanLog,
-    MemorySigningKeys,
     MemoryTickets,
-    MemoryTicketTypes,
 )
-from adapters.tickets.payments import PaymentsCommission, PaymentsSaleRefunds, TicketPurposeOwner
-from adapters.tickets.qr import SegnoQrRenderer
-from adapters.tickets.signing import Ed25519TicketSigner, RandomShortCodes
+from adapters.tickets.payments import TicketPurposeOwner
+from adapters.tickets.signing import RandomShortCodes
 from application.payments.config import PaymentsConfig
-from application.payments.settlement import Settlement
 from application.shared.ports import Clock, UnitOfWork
-from application.shared.quota import QuotaStore
 from application.ticketing.sales import checkin, queries, services
-from application.ticketing.sales.issuing import TicketIssuer, TicketTypes
 from application.ticketing.sales.ports import (
     EventsForSale,
-    OrderRepository,
-    QrRenderer,
-    SaleCommission,
     SalePayments,
     SaleRefunds,
     SalesConfig,
-    SalesReads,
-    ScanLog,
     ShortCodes,
     StartedPayment,
-    TicketRepository,
-    TicketSigner,
-    TicketTypeRepository,
 )
 from domain.shared.actor import Actor
 from domain.shared.errors import DomainError, InvalidInput
 from domain.shared.money import Money
 from domain.shared.realm import Realm
-from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus, Ticket
+from domain.ticketing.model import AccessType, EventStatus
+from domain.ticketing.sales import SaleableEvent, Ticket
+from entrypoints.di.container import memory_container
 from tests.application.payments_world import PaymentWorld
+from tests.application.scoped import InScope
 
 ORGANISER = Actor(10, Realm.SPOTVIBE)
 SCANNER = Actor(11, Realm.SPOTVIBE)
@@ -87,76 +73,89 @@ class StubSalePayments:
         if method not in {"MOMO_MTN", "MOMO_MOOV", "ORANGE_MONEY", "CARTE_BANCAIRE"}:
             raise InvalidInput.on_field("method", "Méthode de paiement indisponible")
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None,
+                    email: str | None = None) -> StartedPayment:
         if self.refuse is not None:
             raise self.refuse
         self.started.append((reference, method, phone))
         return StartedPayment(uuid4(), None)
 
 
+class ScopedOwner:
+    """The `ticket` purpose owner as the payments world calls it: resolved in a fresh request scope per call,
+    its writes committed by the payments job's unit of work (they share the store)."""
+
+    kind = "ticket"
+
+    def __init__(self, container: AsyncContainer) -> None:
+        self._container = container
+
+    async def quote(self, reference: str, payer_id: int) -> Any:
+        async with self._container() as request:
+            return await (await request.get(TicketPurposeOwner)).quote(reference, payer_id)
+
+    async def settled(self, reference: str, payment_uuid: UUID, status: Any) -> bool:
+        async with self._container() as request:
+            done: bool = await (await request.get(TicketPurposeOwner)).settled(reference, payment_uuid, status)
+            return done
+
+
 @dataclass
 class SalesWorld:
-    store: MemoryStore = field(default_factory=MemoryStore)
-    clock: FrozenClock = field(default_factory=FrozenClock)
+    """The sales use cases as the service wires them (`memory_container()`), with the events half, payments'
+    start and the short codes stood in for; `with_payments` shares a PaymentWorld's store and clock and goes
+    through the real payments seam (refunds opened in payments)."""
+
     config: SalesConfig = field(default_factory=SalesConfig)
     payments_config: PaymentsConfig = field(default_factory=PaymentsConfig)
-    through_payments: bool = False
+    shared: PaymentWorld | None = None
 
     def __post_init__(self) -> None:
         self.events = MemoryEventsForSale()
         self.codes = ScriptedCodes()
         self.payments = StubSalePayments()
-        self.box = FernetSecretBox("test-secret", purpose="tickets")
         self._ids = itertools.count(1)
+        given = Provider(scope=Scope.APP)
+        given.provide(lambda: self.events, provides=EventsForSale)
+        given.provide(lambda: self.codes, provides=ShortCodes)
+        given.provide(lambda: self.payments, provides=SalePayments)
+        given.provide(lambda: self.config, provides=SalesConfig)
+        given.provide(lambda: self.payments_config, provides=PaymentsConfig)
+        if self.shared is not None:
+            store, clock = self.shared.store, self.shared.clock
+            given.provide(lambda: store, provides=MemoryStore)
+            given.provide(lambda: clock, provides=AnyOf[FrozenClock, Clock])
+        else:
+            given.provide(MemorySaleRefunds, provides=SaleRefunds, scope=Scope.REQUEST)
+        self.container = memory_container(given)
+        self.store, self.clock = self.container.get_sync(MemoryStore), self.container.get_sync(FrozenClock)
 
     @classmethod
     def with_payments(cls, payments: PaymentWorld) -> SalesWorld:
-        world = cls(store=payments.store, clock=payments.clock, payments_config=payments.config,
-                    through_payments=True)
+        world = cls(payments_config=payments.config, shared=payments)
         payments.purposes.register(world.owner())
         return world
 
     # ------------------------------------------------------------ wiring
 
-    def _parts(self) -> dict[Any, Any]:
-        store = self.store
-        quotas, tickets, types = MemoryQuotaStore(store), MemoryTickets(store), MemoryTicketTypes(store)
-        signer = Ed25519TicketSigner(MemorySigningKeys(store), self.box)
-        refunds: SaleRefunds = MemorySaleRefunds(store)
-        if self.through_payments:
-            settlement = Settlement(
-                payment_repos.MemoryPaymentRepository(store), payment_repos.MemoryRefundRepository(store),
-                payment_repos.MemoryCommissionRepository(store), payment_repos.MemoryLedger(store), self.clock)
-            refunds = PaymentsSaleRefunds(payment_repos.MemoryPaymentRepository(store), settlement)
-        return {
-            EventsForSale: self.events, QuotaStore: quotas, TicketRepository: tickets, TicketTypeRepository: types,
-            OrderRepository: MemoryOrders(store), ScanLog: MemoryScanLog(store), TicketSigner: signer,
-            TicketTypes: TicketTypes(types, quotas), TicketIssuer: TicketIssuer(tickets, signer, self.codes),
-            UnitOfWork: MemoryUnitOfWork(store), Clock: self.clock, SalesConfig: self.config,
-            SaleCommission: PaymentsCommission(self.payments_config), SaleRefunds: refunds,
-            QrRenderer: SegnoQrRenderer(), ShortCodes: self.codes, SalePayments: self.payments,
-            SalesReads: MemorySalesReads(store),
-        }
-
-    def build(self, use_case: type[Any]) -> Any:
-        parts = self._parts()
-        hints = typing.get_type_hints(use_case.__init__)
-        return use_case(**{name: parts[hint] for name, hint in hints.items() if name != "return"})
+    async def resolve(self, what: type[Any]) -> Any:
+        """`what` as a request would get it (its scope closed again: memory adapters do not mind)."""
+        async with self.container() as request:
+            return await request.get(what)
 
     async def call(self, use_case: type[Any], *args: Any) -> Any:
-        return await self.build(use_case)(*args)
+        return await InScope(self.container, use_case)(*args)
 
-    def owner(self) -> TicketPurposeOwner:
-        """One owner for the whole world: its use cases work on the store, which the payments job commits."""
-        return TicketPurposeOwner(self.build(services.QuoteOrder), self.build(services.SettleOrder))
+    def owner(self) -> ScopedOwner:
+        return ScopedOwner(self.container)
 
     # ------------------------------------------------------------ shortcuts
 
     def event(self, **changes: Any) -> SaleableEvent:
         fields: dict[str, Any] = dict(
             id=next(self._ids), organiser_id=ORGANISER.user_id, title="Festival de Jazz",
-            status=SaleEventStatus.VALIDATED, starts_at=self.clock.now() + timedelta(days=7),
-            ends_at=self.clock.now() + timedelta(days=8), access=SaleAccess.PAID, price=Money(5000, "XOF"),
+            status=EventStatus.VALIDATED, starts_at=self.clock.now() + timedelta(days=7),
+            ends_at=self.clock.now() + timedelta(days=8), access=AccessType.PAID, price=Money(5000, "XOF"),
             capacity=20, scanners=frozenset({SCANNER.user_id}))
         fields.update(changes)
         event = self.events.put(SaleableEvent(**fields))
@@ -171,9 +170,10 @@ class SalesWorld:
 
     async def settle(self, view: services.PurchaseView, outcome: Any, payment_uuid: Any) -> bool:
         """What the payments job does: tell the owner, commit."""
-        uow = MemoryUnitOfWork(self.store)
-        settled: bool = await self.build(services.SettleOrder)(str(view.reference), payment_uuid, outcome)
-        await uow.commit()
+        async with self.container() as request:
+            settled: bool = await (await request.get(services.SettleOrder))(str(view.reference), payment_uuid,
+                                                                             outcome)
+            await (await request.get(UnitOfWork)).commit()
         return settled
 
     async def tickets_of(self, view: services.PurchaseView) -> list[Ticket]:

@@ -13,14 +13,13 @@ from hypothesis import strategies as st
 from domain.payments.policies import CommissionPolicy
 from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
+from domain.ticketing.model import AccessType, EventStatus
 from domain.ticketing.sales import (
     IMPLICIT_TYPE_NAME,
     SHORT_CODE_ALPHABET,
     Order,
     OrderStatus,
     SaleableEvent,
-    SaleAccess,
-    SaleEventStatus,
     Ticket,
     TicketStatus,
     TicketType,
@@ -33,8 +32,8 @@ from domain.ticketing.sales import (
 from domain.ticketing.sales_errors import AlreadyCheckedIn, NotOnSale, TicketInvalid
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-EVENT = SaleableEvent(id=3, organiser_id=10, title="Festival", status=SaleEventStatus.VALIDATED,
-                      starts_at=NOW + timedelta(days=2), ends_at=NOW + timedelta(days=3), access=SaleAccess.PAID,
+EVENT = SaleableEvent(id=3, organiser_id=10, title="Festival", status=EventStatus.VALIDATED,
+                      starts_at=NOW + timedelta(days=2), ends_at=NOW + timedelta(days=3), access=AccessType.PAID,
                       price=Money(5000, "XOF"), capacity=100, scanners=frozenset({11}))
 
 
@@ -56,15 +55,15 @@ def test_an_event_without_types_sells_one_standard_type_from_its_price_and_capac
     standard = implicit_type(EVENT, quota_id=4)
     assert (standard.name, standard.price, standard.capacity, standard.implicit) == (
         IMPLICIT_TYPE_NAME, Money(5000, "XOF"), 100, True)
-    free = implicit_type(replace(EVENT, access=SaleAccess.FREE, price=None, capacity=None), quota_id=5)
+    free = implicit_type(replace(EVENT, access=AccessType.FREE, price=None, capacity=None), quota_id=5)
     assert free.price == Money(0, "XOF") and free.capacity is None
 
 
 @pytest.mark.parametrize(("event", "ticket_type", "message"), [
-    (replace(EVENT, status=SaleEventStatus.PENDING), a_type(), "pas en vente"),
-    (replace(EVENT, status=SaleEventStatus.CANCELLED), a_type(), "pas en vente"),
+    (replace(EVENT, status=EventStatus.PENDING), a_type(), "pas en vente"),
+    (replace(EVENT, status=EventStatus.CANCELLED), a_type(), "pas en vente"),
     (replace(EVENT, ends_at=NOW), a_type(), "terminé"),
-    (replace(EVENT, access=SaleAccess.INVITATION), a_type(), "invitation"),
+    (replace(EVENT, access=AccessType.INVITATION), a_type(), "invitation"),
     (EVENT, a_type(sale_starts=NOW + timedelta(hours=1)), "pas commencé"),
     (EVENT, a_type(sale_ends=NOW), "close"),
 ])

@@ -4,7 +4,7 @@ store is held to), the repositories over a MemoryStore, and stand-ins for the ev
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -258,6 +258,15 @@ class MemorySalesReads:
         self._types: dict[int, TicketType] = store.table("ticketing_ticket_types")
         self._events: dict[int, Any] = store.table("ticketing_events")
         self._scanners: dict[tuple[int, int], bool] = store.table("ticketing_scanners")
+        self._quotas: dict[int, Quota] = store.table("quotas")
+
+    async def seats(self, event_ids: Sequence[int], now: datetime) -> dict[int, list[tuple[TicketType, int | None]]]:
+        wanted = set(event_ids)
+        found: dict[int, list[tuple[TicketType, int | None]]] = {}
+        for _, t in sorted(self._types.items()):
+            if t.event_id in wanted:
+                found.setdefault(t.event_id, []).append((detached(t), self._quotas[t.quota_id].available(now)))
+        return found
 
     async def sold_since(self, since: datetime) -> dict[int, int]:
         sold: dict[int, int] = {}

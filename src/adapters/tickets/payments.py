@@ -106,8 +106,10 @@ class PaymentsSalePayments:
         elif chosen in PHONE_METHODS:
             raise InvalidInput.on_field("phone", "Numéro de téléphone requis pour ce moyen de paiement")
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None,
+                    email: str | None = None) -> StartedPayment:
+        chosen = _method(method)
         view = await self._initiate(InitiatePaymentCommand(
-            actor=actor, payment_type=PaymentType.TICKET, method=_method(method), reference=str(reference),
-            phone=phone))
+            actor=actor, payment_type=PaymentType.TICKET, method=chosen, reference=str(reference), phone=phone,
+            email=email if chosen is PaymentMethod.CARD else None))
         return StartedPayment(view.uuid, view.redirect_url)

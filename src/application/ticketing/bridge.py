@@ -11,7 +11,7 @@ from application.ticketing.ports import Seats, TicketingReads, TicketTypeInfo
 from application.ticketing.sales import queries as sales
 from application.ticketing.sales.ports import SalesReads
 from domain.ticketing.model import Event
-from domain.ticketing.sales import SaleableEvent, SaleAccess, SaleEventStatus
+from domain.ticketing.sales import SaleableEvent
 
 
 class CatalogueEventsForSale:
@@ -33,8 +33,8 @@ def for_sale(event: Event, clock: Clock, scanners: frozenset[int] = frozenset())
     assert event.id is not None
     return SaleableEvent(
         id=event.id, organiser_id=event.creator_id, title=event.title,
-        status=SaleEventStatus(event.status_at(clock.now()).value), starts_at=event.starts_at,
-        ends_at=event.ends_at, access=SaleAccess(event.access_type.value), price=event.price,
+        status=event.status_at(clock.now()), starts_at=event.starts_at,
+        ends_at=event.ends_at, access=event.access_type, price=event.price,
         capacity=event.capacity, scanners=scanners)
 
 
@@ -49,21 +49,19 @@ class SalesSoldTickets:
 
 
 class SalesAvailability:
-    """The catalogue's `Availability`: seats left (capacity - sold - unexpired holds) and the ticket types."""
+    """The catalogue's `Availability`: seats left (capacity - sold - unexpired holds) and the ticket types, for
+    all the events in one read."""
 
     def __init__(self, availability: sales.Availability, clock: Clock) -> None:
         self._availability = availability
         self._clock = clock
 
     async def for_events(self, events: Sequence[Event]) -> Mapping[int, Seats]:
-        seats: dict[int, Seats] = {}
-        for event in events:
-            assert event.id is not None
-            found = await self._availability.of(for_sale(event, self._clock))
-            seats[event.id] = Seats(found.places_left, tuple(
-                TicketTypeInfo(id=line.id, name=line.name, price=line.price, quota=line.capacity,
-                               available=line.available) for line in found.types))
-        return seats
+        found = await self._availability.of_events([for_sale(event, self._clock) for event in events])
+        return {event_id: Seats(seats.places_left, tuple(
+            TicketTypeInfo(id=line.id, name=line.name, price=line.price, quota=line.capacity,
+                           available=line.available) for line in seats.types))
+            for event_id, seats in found.items()}
 
 
 class SalesRecentSales:

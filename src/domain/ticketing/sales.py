@@ -16,6 +16,7 @@ from uuid import UUID
 
 from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
+from domain.ticketing.model import AccessType, EventStatus
 from domain.ticketing.sales_errors import AlreadyCheckedIn, NotOnSale, TicketInvalid
 
 MAX_PER_ORDER = 10
@@ -27,23 +28,6 @@ SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 SHORT_CODE_LENGTH = 8  # 31^8 ≈ 8.5·10^11 (39.6 bits) per event
 
 
-class SaleAccess(StrEnum):
-    FREE = "GRATUIT"
-    PAID = "PAYANT"
-    INVITATION = "INVITATION"
-
-
-class SaleEventStatus(StrEnum):
-    """The event's status as sales see it (the events half's values)."""
-
-    DRAFT = "BROUILLON"
-    PENDING = "EN_ATTENTE"
-    VALIDATED = "VALIDE"
-    REJECTED = "REJETE"
-    CANCELLED = "ANNULE"
-    ENDED = "TERMINE"
-
-
 @dataclass(frozen=True)
 class SaleableEvent:
     """What selling needs to know about an event; read through the `EventsForSale` port."""
@@ -51,10 +35,10 @@ class SaleableEvent:
     id: int
     organiser_id: int
     title: str
-    status: SaleEventStatus
+    status: EventStatus
     starts_at: datetime
     ends_at: datetime
-    access: SaleAccess
+    access: AccessType
     price: Money | None
     capacity: int | None
     scanners: frozenset[int] = frozenset()
@@ -64,7 +48,7 @@ class SaleableEvent:
 
     @property
     def is_free(self) -> bool:
-        return self.access is SaleAccess.FREE or self.price is None or self.price.minor == 0
+        return self.access is AccessType.FREE or self.price is None or self.price.minor == 0
 
 
 def check_quantity(quantity: int) -> None:
@@ -90,11 +74,11 @@ class TicketType:
         return Money(self.price_minor, self.currency)
 
     def check_on_sale(self, event: SaleableEvent, now: datetime) -> None:
-        if event.status is not SaleEventStatus.VALIDATED:
+        if event.status is not EventStatus.VALIDATED:
             raise NotOnSale("Cet événement n'est pas en vente")
         if now >= event.ends_at:
             raise NotOnSale("Cet événement est terminé")
-        if event.access is SaleAccess.INVITATION:
+        if event.access is AccessType.INVITATION:
             raise NotOnSale("Cet événement est sur invitation")
         if self.event_id != event.id:
             raise InvalidInput.on_field("ticket_type_id", "Type de billet inconnu pour cet événement")

@@ -3,9 +3,7 @@ the catalogue (application/ticketing/bridge.py) and with payments (adapters/tick
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+from dishka import Provider, Scope, provide, provide_all
 
 from adapters.auth.secrets import FernetSecretBox
 from adapters.sql.ticketing_sales import repositories as sql
@@ -21,7 +19,7 @@ from adapters.tickets.qr import SegnoQrRenderer
 from adapters.tickets.signing import Ed25519TicketSigner, RandomShortCodes
 from application.shared.quota import QuotaStore
 from application.ticketing import bridge
-from application.ticketing.ports import Availability, RecentSales, Seats, SoldTickets
+from application.ticketing.ports import Availability, RecentSales, SoldTickets
 from application.ticketing.sales import checkin, queries, services
 from application.ticketing.sales.issuing import TicketIssuer, TicketTypes
 from application.ticketing.sales.ports import (
@@ -41,25 +39,11 @@ from application.ticketing.sales.ports import (
     TicketSigner,
     TicketTypeRepository,
 )
-from domain.ticketing.model import Event
 from entrypoints.settings import Settings
 
 
 class TicketSecrets(FernetSecretBox):
     """The box that seals the events' signing keys (its own purpose: no other secret opens with it)."""
-
-
-class RequestAvailability:
-    """The catalogue's `Availability` is app-scoped (its queries are); sales read seats through repositories of
-    a request: each call opens its own request scope (one session) for the bridge's answer."""
-
-    def __init__(self, container: AsyncContainer) -> None:
-        self._container = container
-
-    async def for_events(self, events: Sequence[Event]) -> Mapping[int, Seats]:
-        async with self._container() as request:
-            answer = await request.get(bridge.SalesAvailability)
-            return await answer.for_events(events)
 
 
 class SalesAdapters(Provider):
@@ -85,7 +69,8 @@ class SalesAdapters(Provider):
     events = provide(bridge.CatalogueEventsForSale, provides=EventsForSale)
     reads = provide(SqlSalesReads, provides=SalesReads)
     my_tickets = provide(queries.MyTickets)
-    availability = provide(RequestAvailability, provides=Availability)
+    sales_availability = provide(queries.Availability)
+    availability = provide(bridge.SalesAvailability, provides=Availability)
     recent_sales = provide(bridge.SalesRecentSales, provides=RecentSales)
 
     @provide(scope=Scope.REQUEST)
@@ -93,7 +78,6 @@ class SalesAdapters(Provider):
         return Ed25519TicketSigner(keys, box)
 
     sold = provide(bridge.SalesSoldTickets, provides=SoldTickets, scope=Scope.REQUEST)
-    seats = provide(bridge.SalesAvailability, scope=Scope.REQUEST)
     payments = provide(PaymentsSalePayments, provides=SalePayments, scope=Scope.REQUEST)
     refunds = provide(PaymentsSaleRefunds, provides=SaleRefunds, scope=Scope.REQUEST)
     owner = provide(TicketPurposeOwner, scope=Scope.REQUEST)
@@ -120,5 +104,4 @@ class SalesUseCases(Provider):
         services.ExpireHolds, services.CancelEventSales, services.DefineTicketType, services.NameScanner,
         checkin.CheckIn,
         queries.TicketQr, queries.TicketKey, queries.SalesReportQuery, queries.SoldTickets,
-        queries.Availability,
     )

@@ -223,8 +223,21 @@ async def test_purchase_refusals_unknown_sold_out_anonymous(api: Api, people: di
         "date_fin": event["date_fin"], "lieu": "Ici", "adresse": "Là", "categorie": 1, "type_acces": "PAYANT",
         "prix": "1000", "statut": "BROUILLON"}, headers=people["orga"].headers)).json()["event"]
     before = await counts(api)
-    error(await buy(api, people["buyer"], draft["id"]), 400)
+    error(await buy(api, people["buyer"], draft["id"]), 404)  # the public cannot see a draft
     assert await counts(api) == before
+    error(await buy(api, people["orga"], draft["id"]), 400)  # its organiser can: it is only not on sale
+
+
+async def test_a_card_purchase_gives_the_checkout_the_buyers_email(api: Api, people: dict[str, Person]) -> None:
+    event = await published(api, people["orga"], people["admin"])
+    response = await buy(api, people["buyer"], event["id"], payment_method="CARTE_BANCAIRE", phone_number=None)
+    assert response.status_code == 201, response.text
+    assert response.json()["payment_url"]
+    async with api.container() as request:
+        session = await request.get(AsyncSession)
+        email = await session.scalar(select(payment_tables.payments.c.email).where(
+            payment_tables.payments.c.uuid == UUID(response.json()["payment_uuid"])))
+    assert email == "awa@example.com"
 
 
 async def test_a_payment_the_operator_refuses_frees_the_seats_at_once(

@@ -3,19 +3,21 @@ event's title and their type's name in one statement joining the catalogue's eve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import BigInteger, bindparam, func, literal_column, select
+from sqlalchemy import BigInteger, any_, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from adapters.sql.reads import ReadStatement, SqlReads
+from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from adapters.sql.ticketing.tables import events
 from adapters.sql.ticketing_sales import tables
 from application.ticketing.sales.ports import MyTicket
 from domain.shared.money import Money
-from domain.ticketing.sales import TicketStatus
+from domain.ticketing.sales import TicketStatus, TicketType
 
-_tickets, _types = tables.tickets, tables.ticket_types
+_tickets, _types, _quotas, _holds = tables.tickets, tables.ticket_types, tables.quotas, tables.holds
 
 _MY_TICKETS = ReadStatement(
     select(_tickets.c.id, _tickets.c.uuid, _tickets.c.event_id, events.c.title, _types.c.name,
@@ -36,8 +38,31 @@ _SOLD_SINCE = ReadStatement(
            _tickets.c.status.in_([literal_column(f"'{s.value}'") for s in (TicketStatus.PAID, TicketStatus.USED)]))
     .group_by(_tickets.c.event_id))
 
+_now = bindparam("now", type_=DateTimeUTC)
+_held = (select(func.coalesce(func.sum(_holds.c.seats), literal_column("0")))
+         .where(_holds.c.quota_id == _quotas.c.id, _holds.c.state == literal_column("'HELD'"), _holds.c.until > _now)
+         .scalar_subquery())
+# The types of several events with their seats left (as QuotaStore.available counts them), in one statement.
+_SEATS = ReadStatement(
+    select(*_types.c, (_quotas.c.capacity - _quotas.c.sold - _held).label("left_now"))
+    .select_from(_types.join(_quotas, _quotas.c.id == _types.c.quota_id))
+    .where(_types.c.event_id == any_(bindparam("event_ids", type_=ARRAY(BigInteger))))
+    .order_by(_types.c.event_id, _types.c.id))
+_type = RowReader(_types, TicketType)
+
 
 class SqlSalesReads(SqlReads):
+    async def seats(self, event_ids: Sequence[int], now: datetime) -> dict[int, list[tuple[TicketType, int | None]]]:
+        if now.tzinfo is None:
+            raise TypeError("tzinfo is required")  # asyncpg would take it as local time
+        found: dict[int, list[tuple[TicketType, int | None]]] = {}
+        if not event_ids:
+            return found
+        for row in await self._all(_SEATS, event_ids=list(event_ids), now=now):
+            left = row["left_now"]
+            found.setdefault(row["event_id"], []).append((_type(row), None if left is None else max(0, left)))
+        return found
+
     async def sold_since(self, since: datetime) -> dict[int, int]:
         return {row["event_id"]: row["sold"] for row in await self._all(_SOLD_SINCE, since=since)}
 

@@ -104,7 +104,7 @@ tickets = Table(
     Column("status", str_enum(TicketStatus, "ticket_status"), nullable=False),
     Column("secret", Text),
     Column("short_code", String(8)),
-    Column("issued_at", DateTimeUTC(timezone=True)),
+    Column("issued_at", DateTimeUTC(timezone=True), index=True),
     Column("used_at", DateTimeUTC(timezone=True)),
     Column("used_by", BigInteger),
     UniqueConstraint("event_id", "short_code", name="uq_ticketing_sales_tickets_short_code"),

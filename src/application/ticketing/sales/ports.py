@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -122,6 +122,11 @@ class SalesReads(Protocol):
         """The accounts the organiser named to check tickets in at the event's door."""
         ...
 
+    async def seats(self, event_ids: Sequence[int], now: datetime) -> dict[int, list[tuple[TicketType, int | None]]]:
+        """Event id -> its ticket types, each with its seats available at `now` (capacity - sold - unexpired
+        holds; None: unlimited), for all the events in one read. Events without types are left out."""
+        ...
+
 
 class ScannerRepository(Protocol):
     async def add(self, event_id: int, user_id: int) -> bool:
@@ -224,6 +229,8 @@ class SalePayments(Protocol):
         seat is held."""
         ...
 
-    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None) -> StartedPayment:
-        """The new payment; raises the payment's own error when it cannot start."""
+    async def start(self, actor: Actor, reference: UUID, method: str, phone: str | None,
+                    email: str | None = None) -> StartedPayment:
+        """The new payment (`email`: the buyer's, which a card checkout shows); raises the payment's own error when
+        it cannot start."""
         ...

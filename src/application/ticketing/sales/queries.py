@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
 from application.shared.ports import Clock
-from application.shared.quota import QuotaStore
 from application.ticketing.sales.checkin import check_scanner
 from application.ticketing.sales.ports import (
     EventsForSale,
@@ -26,6 +26,7 @@ from domain.ticketing.sales import (
     SaleableEvent,
     SalesReport,
     TicketStatus,
+    TicketType,
     implicit_type,
     sales_report,
 )
@@ -130,28 +131,34 @@ class EventAvailability:
 
 
 class Availability:
-    """For the event detail (`places_restantes`, `types_billets`)."""
+    """For the event detail and lists (`places_restantes`, `types_billets`): committed data, one read for all the
+    events asked about."""
 
-    def __init__(self, events: EventsForSale, types: TicketTypeRepository, quotas: QuotaStore, clock: Clock) -> None:
+    def __init__(self, events: EventsForSale, reads: SalesReads, clock: Clock) -> None:
         self._events = events
-        self._types = types
-        self._quotas = quotas
+        self._reads = reads
         self._clock = clock
 
     async def __call__(self, event_id: int) -> EventAvailability:
-        return await self.of(await event_for_sale(self._events, event_id))
+        event = await event_for_sale(self._events, event_id)
+        return (await self.of_events([event]))[event.id]
 
-    async def of(self, event: SaleableEvent) -> EventAvailability:
-        """For an event the caller already read (the catalogue's own list or detail)."""
-        types = await self._types.of_event(event.id)
-        explicit = [t for t in types if not t.implicit]
-        shown = explicit or [t for t in types if t.implicit]
-        if not shown:
-            standard = implicit_type(event, quota_id=0)
-            line = TypeAvailability(None, standard.name, standard.price, event.capacity, event.capacity)
-            return EventAvailability(event.capacity, [line])
-        left = await self._quotas.available([t.quota_id for t in shown], self._clock.now())
-        lines = [TypeAvailability(t.id, t.name, t.price, t.capacity, left[t.quota_id]) for t in shown]
-        counts = [line.available for line in lines]
-        places = None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
-        return EventAvailability(places, lines)
+    async def of_events(self, events: Sequence[SaleableEvent]) -> dict[int, EventAvailability]:
+        """For events the caller already read (the catalogue's own list or detail)."""
+        if not events:
+            return {}
+        found = await self._reads.seats([event.id for event in events], self._clock.now())
+        return {event.id: _availability(event, found.get(event.id, [])) for event in events}
+
+
+def _availability(event: SaleableEvent, types: list[tuple[TicketType, int | None]]) -> EventAvailability:
+    explicit = [(t, left) for t, left in types if not t.implicit]
+    shown = explicit or [(t, left) for t, left in types if t.implicit]
+    if not shown:
+        standard = implicit_type(event, quota_id=0)
+        line = TypeAvailability(None, standard.name, standard.price, event.capacity, event.capacity)
+        return EventAvailability(event.capacity, [line])
+    lines = [TypeAvailability(t.id, t.name, t.price, t.capacity, left) for t, left in shown]
+    counts = [line.available for line in lines]
+    places = None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+    return EventAvailability(places, lines)

@@ -33,6 +33,8 @@ from domain.shared.actor import Actor
 from domain.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.shared.money import Money
 from domain.shared.quota import Confirmation, QuotaExceeded
+from domain.ticketing.model import EventStatus
+from domain.ticketing.permissions import SEE_ANY_EVENT
 from domain.ticketing.sales import (
     HOLD_PREFIX,
     Order,
@@ -56,6 +58,13 @@ async def event_for_sale(events: EventsForSale, event_id: int) -> SaleableEvent:
     return event
 
 
+def _visible(event: SaleableEvent, actor: Actor) -> bool:
+    """As the catalogue shows events: published ones (over or not) to everyone, the others to their organiser and
+    to those who may see every event. Buying an event one cannot see is a 404, as reading it is."""
+    return (event.status in (EventStatus.VALIDATED, EventStatus.FINISHED) or actor.is_user(event.organiser_id)
+            or SEE_ANY_EVENT.allows(actor))
+
+
 @dataclass(frozen=True)
 class PurchaseCommand:
     actor: Actor
@@ -64,6 +73,7 @@ class PurchaseCommand:
     ticket_type_id: int | None = None
     method: str | None = None  # how the payment is made (a payment method's wire value); unused when free
     phone: str | None = None
+    email: str | None = None  # the buyer's, for the card checkout
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class PurchaseTickets:
         BUY_TICKETS.check(cmd.actor)
         check_quantity(cmd.quantity)
         event = await event_for_sale(self._events, cmd.event_id)
+        if not _visible(event, cmd.actor):
+            raise NotFound("Événement introuvable")
         now = self._clock.now()
         ticket_type = await self._types.for_purchase(event, cmd.ticket_type_id)
         ticket_type.check_on_sale(event, now)
@@ -110,6 +122,11 @@ class PurchaseTickets:
             if not cmd.method:
                 raise InvalidInput.on_field("method", "Champ requis pour des billets payants")
             self._payments.check(cmd.actor, cmd.method, cmd.phone)
+        # A plain read first: when the seats are visibly gone (a sold-out rush), refuse before writing anything
+        # or queueing on the quota's row. The hold below still decides; this never lets a purchase through.
+        left = (await self._quotas.available([ticket_type.quota_id], now)).get(ticket_type.quota_id)
+        if left is not None and left < cmd.quantity:
+            raise QuotaExceeded(left)
         order = await self._orders.add(Order(
             reference=uuid.uuid4(), event_id=event.id, ticket_type_id=ticket_type.id, buyer_id=cmd.actor.user_id,
             quantity=cmd.quantity, unit_price_minor=ticket_type.price_minor, currency=ticket_type.currency,
@@ -132,7 +149,7 @@ class PurchaseTickets:
             return PurchaseView(order.reference, order.total, True, None, ids)
         assert cmd.method is not None
         try:
-            payment = await self._payments.start(cmd.actor, order.reference, cmd.method, cmd.phone)
+            payment = await self._payments.start(cmd.actor, order.reference, cmd.method, cmd.phone, cmd.email)
         except DomainError:
             await self._uow.rollback()
             await self._abandon(order.reference)

@@ -64,7 +64,7 @@ class TicketsController(Controller):
         with wire_names(wire.PURCHASE_FIELDS):
             view = await use_case(PurchaseCommand(
                 principal.actor, data.event_id, data.quantity, data.ticket_type_id, method=data.payment_method,
-                phone=data.phone_number))
+                phone=data.phone_number, email=principal.user.email))
         return wire.Purchased(message=FREE_MESSAGE if view.free else PAID_MESSAGE,
                               payment_uuid=view.payment_uuid, payment_url=view.payment_url, billets=view.tickets)
 
