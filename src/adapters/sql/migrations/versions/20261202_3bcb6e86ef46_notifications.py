@@ -1,7 +1,7 @@
 """notifications: inbox, preferences, push devices, deliveries (push, email, SMS) and bulk sends
 
 Revision ID: 3bcb6e86ef46
-Revises: 7a1c0e5e0003 (ticket sales)
+Revises: 7a1c0e5e0003 (ticketing indexes)
 Create Date: 2026-12-02 05:45:01.433314
 """
 
