@@ -14,6 +14,7 @@ from entrypoints.di.push import PushProvider
 from entrypoints.http.faces.eebc.controllers import notifications as eebc_notifications
 from entrypoints.http.faces.mairie.controllers import notifications as mairie_notifications
 from entrypoints.http.faces.spotvibe.controllers import notifications as spotvibe_notifications
+from entrypoints.seed_notifications import notifications_demo
 
 NOTIFICATIONS = BoundedContext(
     name="notifications",
@@ -26,4 +27,5 @@ NOTIFICATIONS = BoundedContext(
     routes={"spotvibe": (spotvibe_notifications.NotificationsController,),
             "mairie": (mairie_notifications.NotificationsController,),
             "eebc": (eebc_notifications.NotificationsController,)},
+    demo_seed=notifications_demo,
 )

@@ -11,7 +11,7 @@ from adapters.sql.ticketing import tables
 from adapters.sql.ticketing_sales import tables as sales_tables
 from entrypoints.seed import DEMO_PASSWORD, seed_demo
 from tests.http.conftest import Api
-from tests.http.spotvibe.helpers import login
+from tests.http.spotvibe.helpers import bearer, login, tokens
 
 
 async def statuses(api: Api) -> Counter[str]:
@@ -34,10 +34,25 @@ async def test_the_demo_seed_fills_the_catalogue_once(api: Api) -> None:
         sold = (await session.execute(select(sales_tables.tickets.c.status))).scalars().all()
     assert set(sold) == {"PAYE"} and len(sold) == first["ticketing.tickets"]
     assert again == {"ticketing.accounts": 0, "ticketing.events": 0, "ticketing.participations": 0,
-                     "ticketing.ticket_types": 0, "ticketing.tickets": 0}
+                     "ticketing.ticket_types": 0, "ticketing.tickets": 0, "notifications.notifications": 0}
     assert await statuses(api) == found
     catalogue = (await api.client.get("/api/events/")).json()
     assert catalogue["count"] == 25  # published and not over
     over = (await api.client.get("/api/events/", params={"status": "TERMINE"})).json()
     assert over["count"] == 5
     assert (await login(api, "beninlive@spotvibe.demo", DEMO_PASSWORD)).status_code == 200
+
+
+async def test_the_demo_seed_fills_the_demo_inboxes(api: Api) -> None:
+    added = await seed_demo(api.container)
+    assert added["notifications.notifications"] == 12 * 3 + 4 * 3 + 17  # reminders, comments, the announcement
+    fan = await tokens(api, "fan12@spotvibe.demo", DEMO_PASSWORD)
+    inbox = (await api.client.get("/api/notifications/", headers=bearer(fan["access"]))).json()
+    assert [n["type_notification"] for n in inbox].count("EVENT_REMINDER") == 3
+    assert all(not n["is_read"] for n in inbox)
+    read_fan = await tokens(api, "fan01@spotvibe.demo", DEMO_PASSWORD)
+    stats = (await api.client.get("/api/notifications/stats/", headers=bearer(read_fan["access"]))).json()
+    assert stats == {"total_notifications": 4, "read_notifications": 4, "unread_notifications": 0}
+    organiser = await tokens(api, "beninlive@spotvibe.demo", DEMO_PASSWORD)
+    comments = (await api.client.get("/api/notifications/", headers=bearer(organiser["access"]))).json()
+    assert [n["type_notification"] for n in comments].count("NEW_COMMENT") == 3
