@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.notifications.channels import DeliveryKind, PushChannels, PushMessage, PushOutcome, SmsChannel
+from application.notifications.channels import (
+    DeliveryKind,
+    PushChannels,
+    PushMessage,
+    PushOutcome,
+    SmsChannel,
+    is_expo_token,
+)
 from application.notifications.ports import DeviceRepository, Directory, Recipient
 from application.shared.ports import EmailMessage, EmailSender, SmsMessage
 from domain.notifications.delivery import Delivery
@@ -145,8 +152,9 @@ def _record(group: list[Delivery], outcome: PushOutcome, now: datetime, target: 
 def _record_push(group: list[Delivery], answers: list[tuple[str, PushOutcome]], now: datetime) -> None:
     accepted = [(token, o) for token, o in answers if o.kind is DeliveryKind.SENT]
     if accepted:
-        # Expo answers a ticket per device; its receipt (checked later) may still say the token is gone.
-        receipts = {o.provider_id: token for token, o in accepted if o.provider_id}
+        # Expo answers a ticket per device; its receipt (checked later) may still say the token is gone. FCM has
+        # no receipts: its message ids are not Expo's to check.
+        receipts = {o.provider_id: token for token, o in accepted if o.provider_id and is_expo_token(token)}
         for delivery in group:
             delivery.sent(now, accepted[0][1].provider_id, accepted[0][0])
             delivery.receipts = dict(receipts)
