@@ -58,6 +58,9 @@ class Dispatcher:
         user_ids = sorted({d.user_id for d in deliveries})
         recipients = await self._directory.recipients(user_ids)
         push_groups = [g for g in groups.values() if g[0].channel is Channel.PUSH]
+        for group in [g for g in push_groups if not _reachable(recipients.get(g[0].user_id))]:
+            _all(group, lambda d: d.skipped("compte introuvable ou désactivé"))
+        push_groups = [g for g in push_groups if _reachable(recipients.get(g[0].user_id))]
         devices = await self._devices.of_users(sorted({g[0].user_id for g in push_groups})) if push_groups else {}
         gone = await self._send_push(push_groups, devices, now)
         for group in groups.values():
@@ -112,19 +115,23 @@ class Dispatcher:
                 push = PushMessage(token=device.token, title=message.title, body=message.body, data=data,
                                    sound="default", thread_id=group[0].kind)
                 by_service[device.service].append((group, push))
-        answers: dict[int, list[tuple[str, PushOutcome]]] = defaultdict(list)
+        answers: dict[int, list[tuple[str, PushOutcome, bool]]] = defaultdict(list)
         gone: list[str] = []
         for service, pairs in by_service.items():
             sender = self._push.expo if service is PushService.EXPO else self._push.fcm
             outcomes = await sender.send([push for _, push in pairs])
             for (group, push), outcome in zip(pairs, outcomes, strict=True):
-                answers[id(group)].append((push.token, outcome))
+                answers[id(group)].append((push.token, outcome, service is PushService.EXPO))
                 if outcome.kind is DeliveryKind.TOKEN_GONE:
                     gone.append(push.token)
         for group in groups:
             if id(group) in answers:
                 _record_push(group, answers[id(group)], now)
         return gone
+
+
+def _reachable(recipient: Recipient | None) -> bool:
+    return recipient is not None and recipient.active
 
 
 def _all(group: list[Delivery], change: Callable[[Delivery], None]) -> None:
@@ -142,19 +149,19 @@ def _record(group: list[Delivery], outcome: PushOutcome, now: datetime, target: 
             delivery.failed(outcome.reason or outcome.kind.value)
 
 
-def _record_push(group: list[Delivery], answers: list[tuple[str, PushOutcome]], now: datetime) -> None:
-    accepted = [(token, o) for token, o in answers if o.kind is DeliveryKind.SENT]
+def _record_push(group: list[Delivery], answers: list[tuple[str, PushOutcome, bool]], now: datetime) -> None:
+    accepted = [(token, o, expo) for token, o, expo in answers if o.kind is DeliveryKind.SENT]
     if accepted:
         # Expo answers a ticket per device; its receipt (checked later) may still say the token is gone.
-        receipts = {o.provider_id: token for token, o in accepted if o.provider_id}
+        receipts = {o.provider_id: token for token, o, expo in accepted if o.provider_id and expo}
         for delivery in group:
             delivery.sent(now, accepted[0][1].provider_id, accepted[0][0])
             delivery.receipts = dict(receipts)
         return
-    retries = [o for _, o in answers if o.kind is DeliveryKind.RETRY]
+    retries = [o for _, o, _ in answers if o.kind is DeliveryKind.RETRY]
     if retries:
         after = max((o.retry_after or 0.0) for o in retries)
         _all(group, lambda d: d.retry(now, retries[0].reason, after))
     else:
-        reasons = "; ".join(sorted({o.reason or o.kind.value for _, o in answers}))
+        reasons = "; ".join(sorted({o.reason or o.kind.value for _, o, _ in answers}))
         _all(group, lambda d: d.failed(reasons))
