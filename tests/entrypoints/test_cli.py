@@ -77,7 +77,9 @@ def test_users_create_prints_the_new_id(env: None, database_url: str, clean_data
     user_id = int(out.out.strip())
     rows = query(database_url, "SELECT id, realm, email, roles, site_code, must_change_password FROM identity_users")
     assert rows == [(user_id, "eebc", "paul@example.com", ["membre"], "CAB", True)]
-    assert query(database_url, "SELECT key FROM outbox_messages") == [(f"welcome:eebc:{user_id}",)]
+    # The welcome email, and the welcome notification (the notifications context reacts to UserRegistered).
+    assert sorted(query(database_url, "SELECT key FROM outbox_messages")) == [
+        (f"notifications_notify:welcome:{user_id}:{user_id}-{user_id}:1",), (f"welcome:eebc:{user_id}",)]
 
 
 def test_users_create_founds_a_town_for_a_mayor(env: None, database_url: str, clean_database: None,

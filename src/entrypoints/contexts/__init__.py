@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.contexts.identity import IDENTITY
+from entrypoints.contexts.notifications import NOTIFICATIONS
 from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
 from entrypoints.contexts.ticketing import TICKETING
@@ -16,6 +17,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     IDENTITY,
     PAYMENTS,
     TICKETING,
+    NOTIFICATIONS,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

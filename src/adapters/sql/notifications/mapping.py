@@ -1,0 +1,12 @@
+"""Notifications map nothing: their repositories speak Core statements. Importing the tables puts them on the
+shared metadata (Alembic's, the tests' clean-up script)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry
+
+from adapters.sql.notifications import tables
+
+
+def map_entities(mapper: registry) -> None:
+    assert tables.inbox.metadata is mapper.metadata
