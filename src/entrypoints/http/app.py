@@ -17,6 +17,7 @@ from litestar.types import ASGIApp
 from entrypoints.di.container import make_container
 from entrypoints.http.faces.common import error_handler
 from entrypoints.http.health import create_health_app
+from entrypoints.http.live import LiveNotifications
 from entrypoints.http.webhooks import PREFIX as WEBHOOKS_PREFIX
 from entrypoints.http.webhooks import app as shared_errors
 from entrypoints.http.webhooks.app import create_webhooks_app
@@ -36,11 +37,12 @@ class PrefixDispatcher:
     """Sends each request to the app mounted at the longest matching prefix; owns the lifespan."""
 
     def __init__(self, mounts: dict[str, ASGIApp], exact: dict[str, ASGIApp], container: AsyncContainer, *,
-                 owns_container: bool) -> None:
+                 owns_container: bool, live: LiveNotifications | None = None) -> None:
         self.mounts = sorted(mounts.items(), key=lambda item: len(item[0]), reverse=True)
         self.exact = exact
         self.container = container
         self.owns_container = owns_container
+        self.live = live
 
     async def __call__(self, scope: RawScope, receive: RawReceive, send: RawSend) -> None:
         if scope["type"] == "lifespan":
@@ -83,8 +85,12 @@ class PrefixDispatcher:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if self.live is not None:
+                    await self.live.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.live is not None:
+                    await self.live.stop()
                 if self.owns_container:
                     await self.container.close()
                 await send({"type": "lifespan.shutdown.complete"})
@@ -125,7 +131,7 @@ def create_app(runtime: Runtime, *overrides: Provider, container: AsyncContainer
     setup_dishka(container, webhooks)
     mounts[WEBHOOKS_PREFIX] = webhooks
     return PrefixDispatcher(mounts, {"/health": health, "/ready": health}, container,
-                            owns_container=owns_container)
+                            owns_container=owns_container, live=LiveNotifications(runtime.database_url, container))
 
 
 def openapi_document(face: str, prefix: str) -> dict[str, Any]:
