@@ -1,20 +1,25 @@
 """The dispatcher against hand-written fakes of the push senders, the SMS channel, the mailer, the devices and the
-directory: digests, several devices, token clean-up, retries, refusals, nowhere to send."""
+directory: digests, several devices, token clean-up, retries, refusals, nowhere to send; and the fan-out job's
+progress over the same fakes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 
 from application.notifications.channels import Delivery as Outcome
 from application.notifications.channels import PushChannels, PushMessage, PushOutcome
+from application.notifications.config import NotificationsConfig
 from application.notifications.dispatch import Dispatcher
 from application.notifications.ports import Recipient
+from application.notifications.sending import NotifyUsers
 from application.shared.ports import EmailMessage, SmsMessage
 from domain.notifications.delivery import Delivery, DeliveryStatus
-from domain.notifications.model import Channel, Platform, PushDevice, PushService
+from domain.notifications.model import Channel, Notification, Platform, Preference, PushDevice, PushService
 from domain.shared.realm import Realm
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -272,3 +277,100 @@ async def test_an_sms_is_sent_or_retried_as_the_provider_says() -> None:
     assert (one.status, one.provider_id, one.target) == (DeliveryStatus.SENT, "SM1", "+22990000001")
     assert sent.sms.sent == [SmsMessage("+22990000001", "Titre 1 : Corps 1")]
     assert two.status is DeliveryStatus.PENDING and two.due_at == NOW + timedelta(seconds=600)
+
+
+# --- the fan-out job's progress, with the same fakes -------------------------------------------------------------
+
+
+class FakeInbox:
+    def __init__(self) -> None:
+        self.stored: dict[tuple[int, str], Notification] = {}
+
+    async def add_many(self, notifications: Sequence[Notification]) -> list[Notification]:
+        new = []
+        for notification in notifications:
+            if (notification.user_id, notification.key) not in self.stored:
+                notification.id = len(self.stored) + 1
+                self.stored[(notification.user_id, notification.key)] = notification
+                new.append(notification)
+        return new
+
+
+class FakePreferences:
+    def __init__(self, *chosen: Preference) -> None:
+        self.chosen = {(p.user_id, p.channel): p for p in chosen}
+
+    async def of_users(self, user_ids: Sequence[int], kind: str) -> dict[tuple[int, Channel], Preference]:
+        return {k: p for k, p in self.chosen.items() if k[0] in user_ids and p.kind == kind}
+
+
+class FakeDeliveries:
+    def __init__(self) -> None:
+        self.stored: dict[str, Delivery] = {}
+
+    async def add_many(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        new = [d for d in deliveries if d.key not in self.stored]
+        self.stored.update((d.key, d) for d in new)
+        return new
+
+    async def save_many(self, deliveries: Sequence[Delivery]) -> None:
+        pass
+
+
+class FakeBulks:
+    def __init__(self) -> None:
+        self.advanced: list[int] = []
+
+    async def advance(self, bulk_id: UUID, recipients: int, now: datetime) -> None:
+        self.advanced.append(recipients)
+
+
+class Nothing:
+    async def announce(self, notifications: Sequence[Notification]) -> None:
+        pass
+
+    def render(self, source: str, data: Mapping[str, Any]) -> str:
+        return source
+
+    async def commit(self) -> None:
+        pass
+
+    async def rollback(self) -> None:
+        pass
+
+    def now(self) -> datetime:
+        return NOW
+
+
+def notify_job(world: World, preferences: FakePreferences, recipients: Sequence[Recipient]) -> tuple[Any, FakeBulks]:
+    bulks, nothing = FakeBulks(), Nothing()
+    job = NotifyUsers(FakeInbox(), preferences, FakeDeliveries(), world.devices, bulks,  # type: ignore[arg-type]
+                      FakeDirectory(*recipients), nothing, nothing, world.dispatcher, nothing, nothing,
+                      NotificationsConfig(app_names={}))
+    return job, bulks
+
+
+def bulk_payload(*user_ids: int) -> dict[str, Any]:
+    return {"kind": "ANNOUNCEMENT", "user_ids": list(user_ids), "key": "bulk:x", "data": {"title": "t", "message": "m"},
+            "bulk_id": str(uuid4()), "realm": "spotvibe"}
+
+
+async def test_a_bulk_batch_counts_once_and_sends_once_when_its_job_runs_twice() -> None:
+    world = World(devices=[device(EXPO_A)])
+    job, bulks = notify_job(world, FakePreferences(), [person(1)])
+    payload = bulk_payload(1)
+    assert await job(payload) == 1
+    assert await job(payload) == 0
+    assert bulks.advanced == [1]
+    assert len(world.expo.messages) == 1
+
+
+@pytest.mark.parametrize("who", ["turned everything off", "deactivated"])
+async def test_a_bulk_batch_with_nothing_to_tell_still_counts(who: str) -> None:
+    """Else a small send to people who turned announcements off (or whose accounts are closed) never reaches 100 %."""
+    off = [Preference(1, "ANNOUNCEMENT", channel, active=False) for channel in Channel]
+    world = World()
+    job, bulks = notify_job(world, FakePreferences(*off) if who != "deactivated" else FakePreferences(),
+                            [person(1, active=who != "deactivated")])
+    assert await job(bulk_payload(1)) == 0
+    assert bulks.advanced == [1]

@@ -115,7 +115,9 @@ class NotifyUsers:
             delivery.notification_id = by_user.get(delivery.user_id)
         new = await self._deliveries.add_many(deliveries)
         bulk_id = payload.get("bulk_id")
-        if bulk_id is not None and (stored or new or not recipients):
+        # Counted by the run that stored the batch, or by any run when there is nothing to store for it (closed
+        # accounts, everything turned off): else such a batch would hold the send below 100 % for ever.
+        if bulk_id is not None and (stored or new or not (entries or deliveries)):
             await self._bulks.advance(UUID(str(bulk_id)), len(user_ids), now)
         await self._uow.commit()
         due_now = [d for d in new if d.due_at == lease_end]
