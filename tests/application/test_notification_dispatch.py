@@ -374,3 +374,27 @@ async def test_a_bulk_batch_with_nothing_to_tell_still_counts(who: str) -> None:
                             [person(1, active=who != "deactivated")])
     assert await job(bulk_payload(1)) == 0
     assert bulks.advanced == [1]
+
+
+class CountingRenderer:
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def render(self, source: str, data: Mapping[str, Any]) -> str:
+        self.rendered.append(source)
+        return source.replace("{{ title }}", str(data["title"])).replace("{{ message }}", str(data["message"]))
+
+
+async def test_the_push_shares_the_inbox_wording_rendered_once_per_person() -> None:
+    world, renderer, inbox, deliveries = World(devices=[device(EXPO_A)]), CountingRenderer(), FakeInbox(), \
+        FakeDeliveries()
+    nothing = Nothing()
+    no_email = FakePreferences(Preference(1, "ANNOUNCEMENT", Channel.EMAIL, active=False))
+    job = NotifyUsers(inbox, no_email, deliveries, world.devices, FakeBulks(), FakeDirectory(person(1)),  # type: ignore[arg-type]
+                      nothing, renderer, world.dispatcher, nothing, nothing, NotificationsConfig(app_names={}))
+    await job(bulk_payload(1))
+    [entry] = inbox.stored.values()
+    [push] = deliveries.stored.values()
+    assert (entry.title, entry.message) == (push.title, push.body) == ("t", "m")
+    assert sorted(renderer.rendered) == ["{{ message }}", "{{ title }}"]
+    assert [(m.title, m.body) for m in world.expo.messages] == [("t", "m")]
