@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.payments import MemoryCommissionRepository
+from application.notifications.topics import NOTIFY
 from application.payments.charges import InitiatePaymentCommand, PaymentCommand
 from application.payments.ports import RefundOrder, RefundOutcome
 from application.payments.refunds import MANUAL, CompleteRefundCommand, DecideRefundCommand, RequestRefundCommand
@@ -81,7 +82,7 @@ async def test_an_unsigned_callback_is_only_a_reason_to_ask_the_provider(world: 
     assert (await world.callback(MTN, world.callback_for(payment))).outcome == "applied"
     settled = await world.payment(payment.uuid)
     assert settled.status is PaymentStatus.SUCCEEDED and settled.provider_transaction_id is not None
-    assert [m.topic for m in world.outbox.messages()] == [PAYMENT_SETTLED]
+    assert [m.topic for m in world.outbox.messages()] == [PAYMENT_SETTLED, NOTIFY]  # NOTIFY: the payer is told
     [commission] = await world.queries.commissions(ADMIN, 10, 0)
     assert commission.amount_minor == 500 and commission.rate_basis_points == 1_000
 

@@ -61,7 +61,7 @@ class MemoryUserRepository:
     async def save(self, user: User) -> None:
         assert user.id is not None
         self._check_unique(user)
-        self._rows[user.id] = detached(user)
+        self._rows[user.id] = self._store.keep(user)
 
     # Each method below reads and writes the stored row with no await in between: atomic, like its SQL statement.
 

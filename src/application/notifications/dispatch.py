@@ -12,7 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.notifications.channels import DeliveryKind, PushChannels, PushMessage, PushOutcome, SmsChannel
+from application.notifications.channels import (
+    DeliveryKind,
+    PushChannels,
+    PushMessage,
+    PushOutcome,
+    SmsChannel,
+    is_expo_token,
+)
 from application.notifications.ports import DeviceRepository, Directory, Recipient
 from application.shared.ports import EmailMessage, EmailSender, SmsMessage
 from domain.notifications.delivery import Delivery
@@ -118,13 +125,13 @@ class Dispatcher:
                 push = PushMessage(token=device.token, title=message.title, body=message.body, data=data,
                                    sound="default", thread_id=group[0].kind)
                 by_service[device.service].append((group, push))
-        answers: dict[int, list[tuple[str, PushOutcome, bool]]] = defaultdict(list)
+        answers: dict[int, list[tuple[str, PushOutcome]]] = defaultdict(list)
         gone: list[str] = []
         for service, pairs in by_service.items():
             sender = self._push.expo if service is PushService.EXPO else self._push.fcm
             outcomes = await sender.send([push for _, push in pairs])
             for (group, push), outcome in zip(pairs, outcomes, strict=True):
-                answers[id(group)].append((push.token, outcome, service is PushService.EXPO))
+                answers[id(group)].append((push.token, outcome))
                 if outcome.kind is DeliveryKind.TOKEN_GONE:
                     gone.append(push.token)
         for group in groups:
@@ -152,19 +159,20 @@ def _record(group: list[Delivery], outcome: PushOutcome, now: datetime, target: 
             delivery.failed(outcome.reason or outcome.kind.value)
 
 
-def _record_push(group: list[Delivery], answers: list[tuple[str, PushOutcome, bool]], now: datetime) -> None:
-    accepted = [(token, o, expo) for token, o, expo in answers if o.kind is DeliveryKind.SENT]
+def _record_push(group: list[Delivery], answers: list[tuple[str, PushOutcome]], now: datetime) -> None:
+    accepted = [(token, o) for token, o in answers if o.kind is DeliveryKind.SENT]
     if accepted:
-        # Expo answers a ticket per device; its receipt (checked later) may still say the token is gone.
-        receipts = {o.provider_id: token for token, o, expo in accepted if o.provider_id and expo}
+        # Expo answers a ticket per device; its receipt (checked later) may still say the token is gone. FCM has
+        # no receipts: its message ids are not Expo's to check.
+        receipts = {o.provider_id: token for token, o in accepted if o.provider_id and is_expo_token(token)}
         for delivery in group:
             delivery.sent(now, accepted[0][1].provider_id, accepted[0][0])
             delivery.receipts = dict(receipts)
         return
-    retries = [o for _, o, _ in answers if o.kind is DeliveryKind.RETRY]
+    retries = [o for _, o in answers if o.kind is DeliveryKind.RETRY]
     if retries:
         after = max((o.retry_after or 0.0) for o in retries)
         _all(group, lambda d: d.retry(now, retries[0].reason, after))
     else:
-        reasons = "; ".join(sorted({o.reason or o.kind.value for _, o, _ in answers}))
+        reasons = "; ".join(sorted({o.reason or o.kind.value for _, o in answers}))
         _all(group, lambda d: d.failed(reasons))
