@@ -24,7 +24,7 @@ from entrypoints.di.container import make_container
 from entrypoints.runtime import Runtime
 from tests.e2e.test_scale_out import Process, Service, start, wait_until_healthy
 from tests.e2e.test_serve import PASSWORD, free_port
-from tests.http.conftest import test_settings
+from tests.http.conftest import test_settings as settings_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-stream")]
 
@@ -84,7 +84,7 @@ async def opened(stack: AsyncExitStack, base_url: str, token: str) -> AsyncItera
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     lines = response.aiter_lines()
-    assert await asyncio.wait_for(anext(lines), 10) == ": connected"
+    assert await asyncio.wait_for(next_event(lines), 10) == [": connected", "retry: 3000"]
     return lines
 
 
@@ -104,7 +104,7 @@ async def test_a_notification_stored_by_another_process_reaches_both_api_process
     served, url = service
     assert served.a.base_url is not None and served.b.base_url is not None
     user_id, token = await access_token(served.a.base_url, "awa@spotvibe.test")
-    worker = make_container(Runtime(settings=test_settings(tmp_path, url), database_url=url, queue_url=url))
+    worker = make_container(Runtime(settings=settings_for(tmp_path, url), database_url=url, queue_url=url))
     try:
         async with AsyncExitStack() as stack:
             on_a = await opened(stack, served.a.base_url, token)

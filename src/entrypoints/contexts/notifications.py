@@ -11,6 +11,9 @@ from entrypoints.contexts.notification_reactions import REACTIONS
 from entrypoints.di.memory.notifications import NotificationsMemory
 from entrypoints.di.notifications import NotificationsAdapters, NotificationsPersistence, NotificationsUseCases
 from entrypoints.di.push import PushProvider
+from entrypoints.http.faces.eebc.controllers import notifications as eebc_notifications
+from entrypoints.http.faces.mairie.controllers import notifications as mairie_notifications
+from entrypoints.http.faces.spotvibe.controllers import notifications as spotvibe_notifications
 
 NOTIFICATIONS = BoundedContext(
     name="notifications",
@@ -20,5 +23,7 @@ NOTIFICATIONS = BoundedContext(
     reactions=REACTIONS,
     jobs={NOTIFY: NotifyUsers},
     crons=(Cron(SEND_DUE, SendDueDeliveries, "* * * * *"), Cron(CHECK_RECEIPTS, CheckExpoReceipts, "*/5 * * * *")),
-    routes={},
+    routes={"spotvibe": (spotvibe_notifications.NotificationsController,),
+            "mairie": (mairie_notifications.NotificationsController,),
+            "eebc": (eebc_notifications.NotificationsController,)},
 )

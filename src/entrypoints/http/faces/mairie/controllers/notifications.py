@@ -7,7 +7,7 @@ from typing import Annotated
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, get, put
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK
 
@@ -35,7 +35,7 @@ class NotificationsController(Controller):
 
     @get("/", opt=may_raise(InvalidInput))
     async def list_notifications(self, principal: NamedDependency[Principal], inbox: FromDishka[Inbox],
-                                 page: Page = 1, is_read: bool | None = None) -> wire.NotificationPage:
+                                 page: Page = 1, is_read: FromQuery[bool | None] = None) -> wire.NotificationPage:
         """Newest first, 20 per page; `count` is with the filter, `unread_count` of the whole inbox."""
         found = await inbox.page(principal.actor, is_read=is_read, page=page)
         return wire.NotificationPage(count=found.total, unread_count=found.unread,

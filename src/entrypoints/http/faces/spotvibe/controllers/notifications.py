@@ -9,7 +9,7 @@ from uuid import UUID
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -24,7 +24,7 @@ from domain.shared.errors import Forbidden, InvalidInput, NotFound
 from entrypoints.http.faces.spotvibe import notification_schemas as wire
 from entrypoints.http.faces.spotvibe.controllers.events import AUTH
 from entrypoints.http.live import notification_stream
-from entrypoints.http.openapi import may_raise
+from entrypoints.http.openapi import may_raise, with_slash
 from entrypoints.http.params import Id, Page
 from entrypoints.http.wire import wire_names
 
@@ -41,7 +41,7 @@ class NotificationsController(Controller):
     @get("/", opt=may_raise(InvalidInput))
     async def list_notifications(self, principal: NamedDependency[Principal], inbox: FromDishka[Inbox],
                                  page: Page = 1, page_size: PageSize = None,
-                                 is_read: bool | None = None) -> list[wire.NotificationOut]:
+                                 is_read: FromQuery[bool | None] = None) -> list[wire.NotificationOut]:
         """Newest first, `page_size` (20 by default, at most 100) per page; `is_read` filters."""
         found = await inbox.page(principal.actor, is_read=is_read, page=page, page_size=page_size)
         return [wire.item(n) for n in found.items]
@@ -128,10 +128,10 @@ class NotificationsController(Controller):
             bulk = await use_case(principal.actor, BulkSendCommand(data.template_id, data.target_users,
                                                                    data.additional_data))
         return wire.BulkStarted(message="Envoi de notifications en masse initié.", job_id=bulk.id,
-                                progress_url=request.app.route_reverse(PROGRESS_ROUTE, job_id=bulk.id))
+                                progress_url=with_slash(request.app.route_reverse(PROGRESS_ROUTE, job_id=bulk.id)))
 
     @get("/bulk-send/{job_id:uuid}/", name=PROGRESS_ROUTE, opt=may_raise(Forbidden, NotFound))
-    async def bulk_progress(self, job_id: UUID, principal: NamedDependency[Principal],
+    async def bulk_progress(self, job_id: FromPath[UUID], principal: NamedDependency[Principal],
                             query: FromDishka[BulkSendProgress]) -> wire.BulkProgress:
         return wire.progress(await query(principal.actor, job_id))
 
