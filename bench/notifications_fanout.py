@@ -41,7 +41,19 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
-from bench.harness import PASSWORD, PhaseFailed, _cli, _start, _stop, _wait_healthy, free_port, load, write_result
+from bench.harness import (
+    PASSWORD,
+    PhaseFailed,
+    _cli,
+    _postmaster_pid,
+    _start,
+    _stop,
+    _wait_healthy,
+    free_port,
+    load,
+    tree_cpu,
+    write_result,
+)
 
 ADMIN = {"email": "fanout.admin@spotvibe.test", "password": PASSWORD}
 TEMPLATE_USER = "fanout.template"
@@ -331,8 +343,15 @@ def run(recipients: int, *, workers: int, concurrency: int, timeout: float) -> d
                 idle = Peak({"service": ours.pid, "fake_expo": fake.pid})
                 idle.sample()
                 result["idle_mb"] = idle.mb()
+                roots = {"service": ours.pid, "fake_expo": fake.pid, "postgres": _postmaster_pid(folder / "pg") or 0}
+                children = [pid for pid in tree(ours.pid) if pid != ours.pid]
+                before = tree_cpu(*roots.values(), *children)
                 with Peak({"service": ours.pid, "fake_expo": fake.pid}) as peak:
                     result["ours"] = asyncio.run(bulk_send(ours.url, url, ids, timeout))
+                after = tree_cpu(*roots.values(), *children)
+                result["cpu_s"] = {name: round(after[pid] - before[pid], 1) for name, pid in roots.items()}
+                result["cpu_s_by_service_process"] = {f"{pid} {command(pid)[-40:]}": round(after[pid] - before[pid], 1)
+                                                      for pid in children}
                 result["peak_mb"] = peak.mb()
                 result["processes"] = peak.processes
             finally:
@@ -368,6 +387,8 @@ def report(result: dict[str, Any]) -> str:
              f"PSS {peak['pss_sum']['service']} MB (idle {idle['pss_sum']['service']}), RSS summed "
              f"{peak['rss_sum']['service']} MB (idle {idle['rss_sum']['service']}), largest process "
              f"{peak['largest_process']['service'][0]} MB ({peak['largest_process']['service'][1]})",
+             f"  CPU seconds during the send: {result['cpu_s']}; service processes: "
+             f"{result['cpu_s_by_service_process']}",
              f"  peak memory of the fake Expo: RSS {peak['rss_sum']['fake_expo']} MB (idle "
              f"{idle['rss_sum']['fake_expo']})"]
     return "\n".join(lines)
