@@ -11,21 +11,35 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import event
+from dishka import Provider, Scope
+from sqlalchemy import event, insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.live.hub import CHANNEL
 from adapters.memory import identity as memory_identity
 from adapters.memory import notifications as memory
-from adapters.memory.store import MemoryStore, MemoryUnitOfWork
+from adapters.memory.ports import MemoryEmailSender
+from adapters.memory.store import FrozenClock, MemoryStore, MemoryUnitOfWork
 from adapters.sql.database import make_engine, make_sessionmaker
 from adapters.sql.identity import repositories as sql_identity
 from adapters.sql.identity.directory import SqlDirectory
+from adapters.sql.identity.tables import users
 from adapters.sql.notifications import repositories as sql
 from adapters.sql.notifications.live import SqlLiveFeed
+from application.notifications.channels import PushChannels
+from application.notifications.devices import RegisterDevice, RegisterDeviceCommand
+from application.notifications.inbox import Inbox
+from application.notifications.requests import notify
+from application.notifications.sending import NotifyUsers, SendDueDeliveries
+from application.shared.ports import Clock, EmailSender
 from domain.identity.model import Realm, User
 from domain.notifications.bulk import BulkSend
 from domain.notifications.delivery import Delivery, DeliveryStatus
 from domain.notifications.model import Channel, Frequency, Notification, Platform, Preference, PushDevice, PushService
+from domain.shared.actor import Actor
+from entrypoints.di.container import make_container
+from entrypoints.runtime import Runtime
+from entrypoints.settings import Settings
 
 NOW = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -363,3 +377,46 @@ async def test_the_live_feed_notifies_once_committed(database_url: str,
     finally:
         await listener.close()
         await listener.engine.dispose()
+
+
+# --- the notify job wired on PostgreSQL
+
+
+async def test_the_notify_job_on_postgresql_costs_no_statement_per_recipient(
+        data_dir: Any, database_url: str, queue_url: str, clean_database: None) -> None:
+    settings = Settings(data_dir=data_dir, database_url=database_url, secret_key="test-secret-key-0123456789")
+    expo, emails = memory.RecordingPushSender("expo"), MemoryEmailSender()
+    overrides = Provider(scope=Scope.APP)
+    overrides.provide(lambda: PushChannels(fcm=memory.RecordingPushSender("fcm"), expo=expo, expo_receipts=expo),
+                      provides=PushChannels)
+    overrides.provide(lambda: emails, provides=EmailSender)
+    overrides.provide(lambda: FrozenClock(NOW), provides=Clock)
+    container = make_container(Runtime(settings=settings, database_url=database_url, queue_url=queue_url), overrides)
+    try:
+        engine = await container.get(AsyncEngine)
+        async with engine.begin() as connection:
+            ids = list((await connection.execute(insert(users).returning(users.c.id), [
+                {"realm": Realm.SPOTVIBE, "username": f"p{n}", "email": f"p{n}@example.com", "created_at": NOW}
+                for n in range(1000)])).scalars())
+        async with container() as request:
+            await (await request.get(RegisterDevice))(Actor(ids[0], Realm.SPOTVIBE),
+                                                      RegisterDeviceCommand("ExponentPushToken[p0]"))
+        statements: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        payload = notify("PAYMENT_SUCCESS", ids, "pay-1", {"amount": "5 000 FCFA", "payment_uuid": "u"}).payload
+        async with container() as request:
+            assert await (await request.get(NotifyUsers))(payload) == 1000
+        # 8: accounts, choices, the inbox insert, its NOTIFY, the deliveries insert, accounts and devices for the
+        # sends, their saves; whatever the number of recipients.
+        assert len(statements) <= 10, statements
+        assert len(expo.sent) == 1 and len(emails.sent) == 1000
+        async with container() as request:
+            assert await (await request.get(NotifyUsers))(payload) == 0  # run twice: nothing stored or sent again
+        assert len(expo.sent) == 1 and len(emails.sent) == 1000
+        async with container() as request:
+            assert await (await request.get(SendDueDeliveries))() == 0
+            page = await (await request.get(Inbox)).page(Actor(ids[-1], Realm.SPOTVIBE))
+        assert [(n.title, n.message) for n in page.items] == [("Paiement confirmé",
+                                                               "Votre paiement de 5 000 FCFA est confirmé.")]
+    finally:
+        await container.close()

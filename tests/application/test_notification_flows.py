@@ -4,17 +4,25 @@ digests, quiet hours, provider answers and bulk sends."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+from dishka import Provider, Scope
+
 from adapters.memory.notifications import RecordingPushSender
+from adapters.memory.ports import MemoryEmailSender
+from adapters.memory.store import FrozenClock, MemoryOutbox, MemoryStore
+from application.identity import services as identity
 from application.identity.services import ChangePasswordCommand, IssuedTokens, LogInCommand, RegisterCommand
 from application.notifications import bulk, devices, inbox, preferences, sending
 from application.notifications.channels import PushChannels, PushOutcome
+from application.notifications.config import NotificationsConfig
 from application.notifications.ports import PreferenceRepository
 from application.notifications.requests import notify
 from application.notifications.topics import NOTIFY
+from application.shared.outbox import RelayOutbox
 from application.shared.ports import UnitOfWork
 from domain.identity.model import Realm, User
 from domain.notifications import kinds
@@ -22,29 +30,46 @@ from domain.notifications.delivery import DeliveryStatus
 from domain.notifications.model import Channel, Preference
 from domain.payments.events import PaymentSucceeded
 from domain.shared.actor import Actor
+from entrypoints.di.container import memory_container
 from tests.application.scoped import InScope
-from tests.application.world import World
 
 PASSWORD = "Sup3r-secret!"
 
 
-class Notifications(World):
-    """The identity world (memory container) and the notifications use cases over it."""
+@dataclass
+class Notifications:
+    """The memory container, the identity use cases that raise events, and the notifications use cases."""
+
+    config: NotificationsConfig | None = None
 
     def __post_init__(self) -> None:
-        super().__post_init__()
-        push = self.container.get_sync(PushChannels)
+        given = Provider(scope=Scope.APP)
+        if self.config is not None:
+            config = self.config
+            given.provide(lambda: config, provides=NotificationsConfig)
+        self.container = memory_container(given)
+        get = self.container.get_sync
+        self.store, self.clock, self.emails = get(MemoryStore), get(FrozenClock), get(MemoryEmailSender)
+        self.outbox = MemoryOutbox(self.store)
+        push = get(PushChannels)
         assert isinstance(push.expo, RecordingPushSender) and isinstance(push.fcm, RecordingPushSender)
         self.expo, self.fcm = push.expo, push.fcm
 
         def use(use_case: type[Any]) -> Any:
             return InScope(self.container, use_case)
 
+        self.register, self.login = use(identity.RegisterUser), use(identity.LogIn)
+        self.change_password, self.relay = use(identity.ChangePassword), use(RelayOutbox)
         self.notify_job, self.send_due = use(sending.NotifyUsers), use(sending.SendDueDeliveries)
         self.check_receipts = use(sending.CheckExpoReceipts)
         self.inbox, self.register_device = use(inbox.Inbox), use(devices.RegisterDevice)
         self.devices, self.set_preference = use(devices.Devices), use(preferences.SetPreference)
         self.start_bulk, self.bulk_progress = use(bulk.StartBulkSend), use(bulk.BulkSendProgress)
+
+    async def deliver(self) -> None:
+        """The relay moves the outbox to the queue, which runs each job at once."""
+        while await self.relay():
+            pass
 
     def person(self, name: str, realm: Realm = Realm.SPOTVIBE, **changes: Any) -> Actor:
         """An account put straight into the store (no registration, so no welcome)."""
@@ -229,20 +254,44 @@ async def test_a_push_told_to_retry_backs_off_then_goes() -> None:
     assert len(world.expo.sent) == 2
 
 
-async def test_a_bulk_send_fans_out_in_batches_to_the_end() -> None:
+async def test_a_bulk_send_of_2500_is_three_batches() -> None:
     world = Notifications()
     admin = world.person("admin", roles=["admin"])
     people = [world.person(f"p{n}") for n in range(2_500)]
     sent = await world.start_bulk(admin, bulk.BulkSendCommand(
         kinds.ANNOUNCEMENT.template_id, [p.user_id for p in people], {"title": "Fête", "message": "Samedi"}))
-    assert (sent.recipients, sent.batches) == (2_500, 3)
-    assert len([m for m in world.outbox.messages() if m.topic == NOTIFY]) == 3
+    assert (sent.recipients, sent.batches, sent.processed) == (2_500, 3, 0)
+    batches = [m.payload for m in world.outbox.messages(NOTIFY)]
+    assert [len(b["user_ids"]) for b in batches] == [1000, 1000, 500]
+    assert sorted(u for b in batches for u in b["user_ids"]) == [p.user_id for p in people]
+    assert {(b["bulk_id"], b["realm"], b["key"]) for b in batches} == {(str(sent.id), "spotvibe", f"bulk:{sent.id}")}
+
+
+async def test_a_bulk_send_progresses_to_the_end() -> None:
+    # Ten times smaller than the default batches (the memory store copies itself on every commit).
+    world = Notifications(NotificationsConfig(app_names={Realm.SPOTVIBE: "SpotVibe"}, batch_size=100))
+    admin = world.person("admin", roles=["admin"])
+    people = [world.person(f"p{n}") for n in range(250)]
+    gone = world.person("gone", is_active=False)
+    sent = await world.start_bulk(admin, bulk.BulkSendCommand(
+        kinds.ANNOUNCEMENT.template_id, [p.user_id for p in people], {"title": "Fête", "message": "Samedi"}))
+    assert sent.batches == 3
+    first_batch = dict(world.outbox.messages(NOTIFY)[0].payload)
     await world.deliver()
     progress = await world.bulk_progress(admin, sent.id)
-    assert (progress.processed, progress.progress, progress.done) == (2_500, 1.0, True)
+    assert (progress.processed, progress.progress, progress.done) == (250, 1.0, True)
     assert progress.finished_at == world.clock.now()
-    assert [e.title for e in await world.entries(people[-1])] == ["Fête"]
-    assert len(world.store.table("notifications_inbox")) == 2_500
+    for person in (people[0], people[-1]):
+        assert [e.title for e in await world.entries(person)] == ["Fête"]
+    assert len(world.store.table("notifications_inbox")) == 250
+    assert len([m for m in world.emails.sent if m.subject == "Fête"]) == 250
+    # A batch with nobody to tell (deactivated accounts) still counts, once.
+    only_gone = await world.start_bulk(admin, bulk.BulkSendCommand(
+        kinds.ANNOUNCEMENT.template_id, [gone.user_id], {"title": "Fête", "message": "Samedi"}))
+    await world.deliver()
+    assert (await world.bulk_progress(admin, only_gone.id)).done
+    await world.notify_job(first_batch)  # a batch run again
+    assert (await world.bulk_progress(admin, sent.id)).processed == 250
 
 
 async def test_a_bulk_send_never_reaches_another_realms_accounts() -> None:

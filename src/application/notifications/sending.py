@@ -114,8 +114,8 @@ class NotifyUsers:
             delivery.notification_id = by_user.get(delivery.user_id)
         new = await self._deliveries.add_many(deliveries)
         bulk_id = payload.get("bulk_id")
-        # Counted by the run that stored the batch, or by any run when there is nothing to store for it (closed
-        # accounts, everything turned off): else such a batch would hold the send below 100 % for ever.
+        # Counted when it stored something, or had nothing to store (deactivated accounts, everything turned off);
+        # a batch run again finds all of it stored already and is not counted twice.
         if bulk_id is not None and (stored or new or not (entries or deliveries)):
             await self._bulks.advance(UUID(str(bulk_id)), len(user_ids), now)
         await self._uow.commit()
