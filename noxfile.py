@@ -50,6 +50,13 @@ def bench_ticketing(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def bench_fanout(session: nox.Session) -> None:
+    """A bulk send to 100,000 through the fake Expo: `nox -s bench_fanout -- --recipients 100000`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.notifications_fanout", *session.posargs,
+                external=True)
+
+
+@nox.session(python=False)
 def bench_payments(session: nox.Session) -> None:
     """Payments load benchmark, run on purpose: `nox -s bench_payments -- --duration 10 --concurrency 16`."""
     session.run("uv", "run", "--frozen", "python", "-m", "bench.payments_load", *session.posargs, external=True)

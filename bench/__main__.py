@@ -1,6 +1,7 @@
 """Every benchmark in one run (`nox -s bench`, or `python3 -m uv run --frozen python -m bench`): reads against
 the floor, logins against the hash alone, payments (bench/payments_load.py, in its own process), ticketing
-(bench/ticketing_load.py, its own stack: a rush on 100 seats and the catalogue's list).
+(bench/ticketing_load.py, its own stack: a rush on 100 seats and the catalogue's list), the notifications
+fan-out (bench/notifications_fanout.py, in its own process, against the Expo sender alone).
 Writes bench/results/<name>.json and
 bench/results/summary.json, prints one markdown table headed by the machine, and exits non-zero if a phase failed.
 
@@ -23,6 +24,7 @@ from bench.harness import RESULTS, PhaseFailed, Row, Wrk, load, machine, stack, 
 
 PAYMENTS_SCENARIO = "initiate -> REUSSI"
 SCRIPT = "bench/payments_load.py"
+FANOUT_GOAL_S = 60.0
 
 
 def payments(duration: float, *, quick: bool) -> tuple[Row, dict[str, object]]:
@@ -56,6 +58,33 @@ def payments(duration: float, *, quick: bool) -> tuple[Row, dict[str, object]]:
                failed=bool(settled["errors"])), {"status": "ok", "measures": measures}
 
 
+def fanout(recipients: int) -> tuple[Row, dict[str, object]]:
+    """bench/notifications_fanout.py in its own process (its own stack: database, service, fake Expo)."""
+    output = RESULTS / "notifications_fanout.json"
+    output.unlink(missing_ok=True)
+    log = RESULTS / "notifications_fanout.log"
+    command = [sys.executable, "-m", "bench.notifications_fanout", "--recipients", str(recipients)]
+    failed = Row(benchmark=f"notifications: bulk send to {recipients}", ours="failed", reference="—", ratio="—",
+                 p50="—", p99="—", cpu="—", notes=f"fan-out: failed (see {log})", failed=True)
+    try:
+        with log.open("w") as out:
+            done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=1200, check=False)
+    except subprocess.TimeoutExpired:
+        failed.notes += ", timed out"
+        return failed, {"status": "timeout", "command": command}
+    if done.returncode != 0 or not output.exists():
+        return failed, {"status": "failed", "returncode": done.returncode, "command": command}
+    result = json.loads(output.read_text())
+    ours, peak = result["ours"], result["peak_mb"]
+    return Row(benchmark=f"notifications: bulk send to {recipients} (s to all pushes sent)",
+               ours=f"{ours['all_sent_s']}", reference=f"{result['floor_s']} (Expo sender alone)",
+               ratio=f"{result['ratio_to_floor']}", p50="—", p99="—", cpu="—",
+               notes=f"{result['pushes_per_s']} pushes/s, progress 100 % at {ours['progress_100_s']} s; peak PSS "
+                     f"{peak['pss_sum']['service']} MB service (RSS summed {peak['rss_sum']['service']}), "
+                     f"{peak['rss_sum']['fake_expo']} MB fake Expo; goal < {FANOUT_GOAL_S:.0f} s, < 300 MB",
+               failed=bool(ours["all_sent_s"] is None)), {"status": "ok", "result": result}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, help="seconds per measurement (default 10, --quick 3)")
@@ -64,7 +93,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, help="interleaved ours/floor rounds per face (default 2, --quick 1)")
     parser.add_argument("--logins", type=int, default=20, help="login connections beside the profile reads")
     parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn", help="the floor's server")
-    parser.add_argument("--skip", action="append", default=[], choices=("reads", "logins", "payments", "ticketing"),
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("reads", "logins", "payments", "ticketing", "fanout"),
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
     duration = args.duration or (3.0 if args.quick else 10.0)
@@ -110,6 +140,10 @@ def main() -> None:
             traceback.print_exc()
             rows.append(Row(benchmark="ticketing", ours="failed", reference="—", ratio="—", p50="—", p99="—",
                             cpu="—", notes=str(failure).splitlines()[0], failed=True))
+    if "fanout" not in args.skip:
+        row, outcome = fanout(10_000 if args.quick else 100_000)
+        rows.append(row)
+        results["notifications_fanout"] = outcome
     info = machine(load_before=before, server=f"{args.server} (uvloop, httptools)", processes=processes)
     notes = results.get("stack_notes") or []
     write_result("summary", {"machine": info, "duration": duration, "rounds": rounds, "notes": notes,

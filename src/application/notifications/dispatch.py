@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,15 +56,21 @@ class Dispatcher:
         self._devices = devices
         self._directory = directory
 
-    async def send(self, deliveries: Sequence[Delivery], now: datetime) -> list[str]:
-        """Sends the deliveries (updating them in place) and returns the push tokens found gone.
+    async def send(self, deliveries: Sequence[Delivery], now: datetime,
+                   recipients: Mapping[int, Recipient] | None = None) -> list[str]:
+        """Sends the deliveries (updating them in place) and returns the push tokens found gone; `recipients`, when
+        the caller has just read them, saves reading them again.
         Makes no storage write: the caller saves the deliveries and forgets the tokens in its own transaction."""
         groups: dict[str, list[Delivery]] = defaultdict(list)
         for delivery in deliveries:
             groups[delivery.group_key].append(delivery)
         user_ids = sorted({d.user_id for d in deliveries})
-        recipients = await self._directory.recipients(user_ids)
+        if recipients is None or not all(u in recipients for u in user_ids):
+            recipients = await self._directory.recipients(user_ids)
         push_groups = [g for g in groups.values() if g[0].channel is Channel.PUSH]
+        for group in [g for g in push_groups if not _reachable(recipients.get(g[0].user_id))]:
+            _all(group, lambda d: d.skipped("compte introuvable ou désactivé"))
+        push_groups = [g for g in push_groups if _reachable(recipients.get(g[0].user_id))]
         devices = await self._devices.of_users(sorted({g[0].user_id for g in push_groups})) if push_groups else {}
         gone = await self._send_push(push_groups, devices, now)
         for group in groups.values():
@@ -132,6 +138,10 @@ class Dispatcher:
             if id(group) in answers:
                 _record_push(group, answers[id(group)], now)
         return gone
+
+
+def _reachable(recipient: Recipient | None) -> bool:
+    return recipient is not None and recipient.active
 
 
 def _all(group: list[Delivery], change: Callable[[Delivery], None]) -> None:

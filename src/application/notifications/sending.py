@@ -82,17 +82,17 @@ class NotifyUsers:
             if not recipient.active:
                 continue
             context = self._context(recipient, data)
+            render = _RenderOnce(self._renderer, context)
             zone = self._config.zone(recipient.realm)
             digest_key = str(data.get(kind.digest.key, "")) if kind.digest and kind.digest.key else None
             inbox = plan(kind, Channel.IN_APP, preferences.get((user_id, Channel.IN_APP)), now=now, zone=zone,
                          quiet=self._config.quiet_hours)
             if inbox.timing is Timing.NOW:
                 text = kind.text(Channel.IN_APP)
-                link = self._renderer.render(kind.action_link, context) if kind.action_link else None
+                link = render(kind.action_link) if kind.action_link else None
                 entries.append(Notification(
                     user_id=user_id, realm=recipient.realm, kind=kind.code, key=key, created_at=now,
-                    title=self._renderer.render(text.title, context), data=data, action_link=link or None,
-                    message=self._renderer.render(text.body, context)))
+                    title=render(text.title), data=data, action_link=link or None, message=render(text.body)))
             for channel in _OUTSIDE_INBOX:
                 channel_plan = plan(kind, channel, preferences.get((user_id, channel)), now=now, zone=zone,
                                     quiet=self._config.quiet_hours, digest_key=digest_key)
@@ -105,8 +105,7 @@ class NotifyUsers:
                 deliveries.append(Delivery(
                     key=delivery_key, user_id=user_id, channel=channel, kind=kind.code, due_at=due, created_at=now,
                     group_key=f"{user_id}:{channel.value}:{channel_plan.group or delivery_key}",
-                    title=self._renderer.render(text.title, context),
-                    body=self._renderer.render(text.body, context)))
+                    title=render(text.title), body=render(text.body)))
         stored = await self._notifications.add_many(entries)
         if stored:
             await self._live.announce(stored)
@@ -122,19 +121,34 @@ class NotifyUsers:
         await self._uow.commit()
         due_now = [d for d in new if d.due_at == lease_end]
         if due_now:
-            await self._send(due_now)
+            await self._send(due_now, recipients)
         return len(stored)
 
     def _context(self, recipient: Recipient, data: Mapping[str, Any]) -> dict[str, Any]:
         return {"app": self._config.app_names.get(recipient.realm, ""), "username": recipient.username,
                 "first_name": recipient.first_name, **data}
 
-    async def _send(self, deliveries: list[Delivery]) -> None:
-        gone = await self._dispatcher.send(deliveries, self._clock.now())
+    async def _send(self, deliveries: list[Delivery], recipients: Mapping[int, Recipient]) -> None:
+        gone = await self._dispatcher.send(deliveries, self._clock.now(), recipients)
         await self._deliveries.save_many(deliveries)
         if gone:
             await self._devices.forget_tokens(gone)
         await self._uow.commit()
+
+
+class _RenderOnce:
+    """One person's texts: the channels without a wording of their own share the inbox's, rendered once."""
+
+    def __init__(self, renderer: TemplateRenderer, context: Mapping[str, Any]) -> None:
+        self._renderer = renderer
+        self._context = context
+        self._done: dict[str, str] = {}
+
+    def __call__(self, source: str) -> str:
+        text = self._done.get(source)
+        if text is None:
+            text = self._done[source] = self._renderer.render(source, self._context)
+        return text
 
 
 class SendDueDeliveries:

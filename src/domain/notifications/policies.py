@@ -89,11 +89,11 @@ def plan(kind: Kind, channel: Channel, preference: Preference | None, *, now: da
     if channel is Channel.IN_APP:
         return ChannelPlan(channel, Timing.NOW, now)
     frequency = preference.frequency if preference is not None else Frequency.IMMEDIATE
+    due, group = now, None
     if frequency in (Frequency.DAILY, Frequency.WEEKLY):
         due = next_summary(now, zone, frequency)
-        return ChannelPlan(channel, Timing.LATER, due, f"{frequency.value}:{due.isoformat()}")
-    due, group = now, None
-    if kind.digest is not None:
+        group = f"{frequency.value}:{due.isoformat()}"
+    elif kind.digest is not None:
         window = kind.digest.window.total_seconds()
         # Bursts are cut on a fixed grid, so every member of one computes the same group and time.
         slot = int(now.timestamp() // window) + 1
