@@ -148,18 +148,20 @@ async def job_status(queue: Queue, key: str) -> Status | None:
 async def test_a_committed_email_is_relayed_and_sent_once_by_the_worker(mailbox: Harness, database_url: str) -> None:
     user_id = await mailbox.register()
     key = f"welcome:spotvibe:{user_id}"
+    welcome = f"notifications_notify:welcome:{user_id}:{user_id}-{user_id}:1"  # the welcome notification's job
 
     assert mailbox.sender.sent == []  # the use case only wrote to its outbox
-    assert await relay_once(mailbox.container) == 1
+    assert await relay_once(mailbox.container) == 2
     assert await relay_once(mailbox.container) == 0  # dispatched once
 
     async with running(mailbox.worker()):
         await eventually(lambda: job_status_is(mailbox.queue, key, Status.COMPLETE))
+        await eventually(lambda: job_status_is(mailbox.queue, welcome, Status.COMPLETE))
 
     assert [m.to for m in mailbox.sender.sent] == ["ada@example.com"]
     job = await mailbox.queue.job(key)
     assert job is not None and job.result == DONE
-    assert await completed_keys(database_url) == [key]
+    assert sorted(await completed_keys(database_url)) == sorted([key, welcome])
 
 
 async def job_status_is(queue: Queue, key: str, status: Status) -> bool:
