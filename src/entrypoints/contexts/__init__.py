@@ -6,6 +6,7 @@ Adding a context: declare it in `entrypoints/contexts/<name>.py` (see base.py) a
 from __future__ import annotations
 
 from entrypoints.contexts.base import BoundedContext, Cron
+from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
 from entrypoints.contexts.notifications import NOTIFICATIONS
 from entrypoints.contexts.payments import PAYMENTS
@@ -18,6 +19,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     PAYMENTS,
     TICKETING,
     NOTIFICATIONS,
+    COMMUNITY,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]
