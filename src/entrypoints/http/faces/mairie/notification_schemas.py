@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from domain.notifications.model import Notification
-from domain.shared.ids import MAX_ID
-
-PREFIX = "notif_"
-_ID = re.compile(r"(?:notif_)?0*([0-9]{1,19})")
+from entrypoints.http.faces.mairie.ids import NOTIFICATION_IDS
 
 
 def wire_id(notification_id: int) -> str:
-    return f"{PREFIX}{notification_id:03d}"
+    return NOTIFICATION_IDS.wire(notification_id)
 
 
 def notification_id(text: str) -> int | None:
     """The stored id of "notif_12" (or "notif_012", or "12"); None for anything else, which names nothing."""
-    found = _ID.fullmatch(text)
-    if found is None:
-        return None
-    value = int(found.group(1))
-    return value if 1 <= value <= MAX_ID else None
+    return NOTIFICATION_IDS.parse(text)
 
 
 class NotificationOut(msgspec.Struct):
