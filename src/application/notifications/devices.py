@@ -15,7 +15,9 @@ from domain.shared.actor import Actor
 from domain.shared.errors import FieldErrors, InvalidInput
 
 # FCM registration tokens: URL-safe base64 with a colon, about 150-200 characters; Expo's: the bracketed form.
-_FCM_TOKEN = re.compile(r"^[A-Za-z0-9_:\-]{32,4096}$")
+# The cap stays well under what one PostgreSQL btree entry holds (~2.7 kB: the tokens' unique index).
+MAX_TOKEN = 1024
+_FCM_TOKEN = re.compile(r"^[A-Za-z0-9_:\-]{32,1024}$")
 MAX_NAME = 100
 
 
@@ -45,8 +47,8 @@ class RegisterDevice:
         expo = is_expo_token(token)
         if not expo and _FCM_TOKEN.match(token) is None:
             errors.add("token", "Token push invalide (ExponentPushToken[...] ou token FCM)")
-        if len(token) > 4096:
-            errors.add("token", "Token push trop long")
+        if len(token) > MAX_TOKEN:
+            errors.add("token", f"Token push trop long (au plus {MAX_TOKEN} caractères)")
         platform = None
         if cmd.platform:
             try:
@@ -75,7 +77,7 @@ class UnregisterDevice:
 
     async def __call__(self, actor: Actor, token: str) -> bool:
         USE_INBOX.check(actor)
-        if not token.strip() or len(token) > 4096:
+        if not token.strip() or len(token.strip()) > MAX_TOKEN:
             raise InvalidInput.on_field("token", "Token push invalide")
         changed = await self._devices.deactivate(actor.user_id, token.strip())
         await self._uow.commit()

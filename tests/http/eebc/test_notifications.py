@@ -55,11 +55,16 @@ async def test_another_account_cannot_unregister_ones_device(api: Api, member: U
 async def test_bad_bodies_are_refused_and_change_nothing(api: Api, member: User) -> None:
     headers = bearer((await log_in(api))["access"])
     for body, field in (({"token": "court"}, "token"), ({"token": EXPO, "platform": "nokia"}, "platform"),
-                        ({"token": EXPO, "device_name": "x" * 101}, "device_name")):
+                        ({"token": EXPO, "device_name": "x" * 101}, "device_name"),
+                        # Longer than one PostgreSQL index entry holds: refused before the unique index sees it.
+                        ({"token": "fcm:" + "A1b2_C3d4-" * 300}, "token"),
+                        ({"token": "ExponentPushToken[" + "x" * 3000 + "]"}, "token")):
         assert_error(await api.client.post(REGISTER, headers=headers, json=body), 400, field)
     assert_error(await api.client.post(REGISTER, headers=headers, json={}), 400)
     assert_error(await api.client.request("DELETE", REGISTER, headers=headers, json={"token": " "}), 400, "token")
     assert_error(await api.client.request("DELETE", REGISTER, headers=headers, json={}), 400)
+    assert_error(await api.client.request("DELETE", REGISTER, headers=headers, json={"token": "A" * 3000}), 400,
+                 "token")
     assert await devices_of(api, member) == []
 
 
