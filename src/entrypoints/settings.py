@@ -71,6 +71,10 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     hash_threads: int | None = None  # password hashes at once per process (default: one per core)
+    # PostgreSQL connections one process may open, all its pools together (see adapters/sql/database.py
+    # ConnectionShare); `agora serve` sets it to `db_connections_total` divided among its processes.
+    db_connections: int = 30
+    db_connections_total: int = 60  # what every process of one `agora serve` may open together
     lockout_max_failures: int = 5
     lockout_minutes: int = 15
     login_limit_per_minute: int = 20
@@ -149,6 +153,9 @@ class Settings:
             argon2_time_cost=int(env.get("AGORA_ARGON2_TIME_COST", "3")),
             argon2_memory_kib=int(env.get("AGORA_ARGON2_MEMORY_KIB", "65536")),
             hash_threads=int(env["AGORA_HASH_THREADS"]) if env.get("AGORA_HASH_THREADS") else None,
+            db_connections=_at_least("AGORA_DB_CONNECTIONS", env.get("AGORA_DB_CONNECTIONS", "30"), 8),
+            db_connections_total=_at_least("AGORA_DB_CONNECTIONS_TOTAL", env.get("AGORA_DB_CONNECTIONS_TOTAL", "60"),
+                                           8),
             lockout_max_failures=int(env.get("AGORA_LOCKOUT_MAX_FAILURES", "5")),
             lockout_minutes=int(env.get("AGORA_LOCKOUT_MINUTES", "15")),
             login_limit_per_minute=int(env.get("AGORA_LOGIN_LIMIT_PER_MINUTE", "20")),
@@ -254,3 +261,13 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if text not in allowed:
         raise ValueError(f"{name} is one of {', '.join(allowed)}, not {value!r}")
     return text
+
+
+def _at_least(name: str, value: str, least: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} is a whole number, not {value!r}") from None
+    if number < least:
+        raise ValueError(f"{name} is at least {least}, not {number}")
+    return number

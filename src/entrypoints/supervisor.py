@@ -61,6 +61,7 @@ def default_workers() -> int:
 
 def supervise(settings: Settings, options: ServeOptions) -> int:
     """Runs the children until a signal; returns the exit status."""
+    from adapters.sql.database import per_process
     from entrypoints.bootstrap import database
     from entrypoints.di.payments import shared_fake_providers
 
@@ -77,8 +78,14 @@ def supervise(settings: Settings, options: ServeOptions) -> int:
             shared_fake_providers(runtime.settings) as env:
         # The API processes share the cores for password hashing: together they hash at most one per core.
         hash_threads = runtime.settings.hash_threads or max(1, (os.cpu_count() or 1) // options.workers)
+        # One connection budget for the whole deployment: each child opens its part and no more.
+        processes = options.workers + (1 if options.with_worker else 0)
+        connections = per_process(runtime.settings.db_connections_total, processes)
         child_settings = dataclasses.replace(runtime.settings, database_url=runtime.database_url,
-                                             migrate_on_start=False, hash_threads=hash_threads)
+                                             migrate_on_start=False, hash_threads=hash_threads,
+                                             db_connections=connections)
+        log.info("PostgreSQL connections: %d per process, %d processes (AGORA_DB_CONNECTIONS_TOTAL=%d)",
+                 connections, processes, runtime.settings.db_connections_total)
         runtime = dataclasses.replace(runtime, settings=child_settings)
         options = dataclasses.replace(options, port=port)
         return Supervisor(runtime, options, sock, env).run()

@@ -9,7 +9,10 @@ from saq import Queue
 QUEUE_NAME = "agora"
 
 
-def make_queue(url: str) -> Queue:
+def make_queue(url: str, *, max_connections: int | None = None) -> Queue:
+    """On PostgreSQL, `max_connections` bounds the queue's pool (SAQ's default keeps 4 open and grows to 20)."""
+    if max_connections is not None and url.startswith(("postgres://", "postgresql://")):
+        return Queue.from_url(url, name=QUEUE_NAME, min_size=1, max_size=max_connections)
     return Queue.from_url(url, name=QUEUE_NAME)
 
 

@@ -30,6 +30,36 @@ def libpq_url(url: str) -> str:
     return url
 
 
+MIN_CONNECTIONS = 8  # the smallest share that gives every pool two connections
+
+
+@dataclass(frozen=True)
+class ConnectionShare:
+    """How one process spends its PostgreSQL connections: the ORM's pool (writes), asyncpg's read pool, the
+    queue's pool, and one for the inbox listener. Bounded, never overflowing: under a rush a request waits for a
+    connection (`pool_timeout`) instead of the server refusing one ("too many clients" for everyone)."""
+
+    orm: int
+    reads: int
+    queue: int
+    listener: int = 1
+
+    @classmethod
+    def of(cls, connections: int) -> ConnectionShare:
+        queue = max(2, connections // 6)
+        reads = max(2, connections // 3)
+        return cls(orm=max(2, connections - queue - reads - 1), reads=reads, queue=queue)
+
+    @property
+    def total(self) -> int:
+        return self.orm + self.reads + self.queue + self.listener
+
+
+def per_process(total: int, processes: int) -> int:
+    """Each process's part of what a deployment may open together (at least the smallest working share)."""
+    return max(MIN_CONNECTIONS, total // max(1, processes))
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """No ping before each checkout (a round trip per request): a connection the database dropped fails the one
     statement that meets it, and SQLAlchemy then discards the whole pool; idle connections are renewed after

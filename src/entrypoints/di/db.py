@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from dishka import Provider, Scope, from_context, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from adapters.sql.database import make_engine, make_sessionmaker
+from adapters.sql.database import ConnectionShare, make_engine, make_sessionmaker
 from adapters.sql.reads import ReadPool
 from adapters.sql.uow import SqlJobJournal, SqlOutbox, SqlOutboxStore, SqlUnitOfWork
 from application.shared.events import EventTranslation
@@ -20,13 +20,15 @@ class DatabaseProvider(Provider):
 
     @provide(scope=Scope.APP)
     async def engine(self, runtime: Runtime) -> AsyncIterator[AsyncEngine]:
-        engine = make_engine(runtime.database_url, pool_size=10, max_overflow=20)
+        share = ConnectionShare.of(runtime.settings.db_connections)
+        engine = make_engine(runtime.database_url, pool_size=share.orm, max_overflow=0, pool_timeout=30)
         yield engine
         await engine.dispose()
 
     @provide(scope=Scope.APP)
     async def reads(self, runtime: Runtime) -> AsyncIterator[ReadPool]:
-        pool = await ReadPool.open(runtime.database_url)
+        pool = await ReadPool.open(runtime.database_url,
+                                   max_size=ConnectionShare.of(runtime.settings.db_connections).reads)
         yield pool
         await pool.close()
 

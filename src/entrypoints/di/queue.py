@@ -8,6 +8,7 @@ from dishka import Provider, Scope, provide
 from saq import Queue
 
 from adapters.queue.saq_queue import SaqJobQueue, make_queue
+from adapters.sql.database import ConnectionShare
 from application.shared.ports import JobQueue
 from entrypoints.runtime import Runtime
 
@@ -17,7 +18,8 @@ class QueueProvider(Provider):
 
     @provide
     async def queue(self, runtime: Runtime) -> AsyncIterator[Queue]:
-        queue = make_queue(runtime.queue_url)
+        queue = make_queue(runtime.queue_url,
+                           max_connections=ConnectionShare.of(runtime.settings.db_connections).queue)
         await queue.connect()
         yield queue
         await queue.disconnect()

@@ -11,6 +11,7 @@ from dishka import AsyncContainer
 from saq import Worker
 
 from adapters.queue.saq_queue import make_queue
+from adapters.sql.database import ConnectionShare
 from entrypoints.contexts.assembly import crons, jobs
 from entrypoints.runtime import Runtime
 from entrypoints.worker.dishka_saq import Context, app_container, setup_dishka
@@ -47,7 +48,8 @@ def build_worker(runtime: Runtime, container: AsyncContainer, *, concurrency: in
         await worker.queue.disconnect()
 
     worker: Worker[Any] = Worker(
-        make_queue(runtime.queue_url), functions=job_tasks(jobs()) + cron_tasks(crons()), concurrency=concurrency,
+        make_queue(runtime.queue_url, max_connections=ConnectionShare.of(runtime.settings.db_connections).queue),
+        functions=job_tasks(jobs()) + cron_tasks(crons()), concurrency=concurrency,
         cron_jobs=cron_jobs(crons()) if schedule_crons else [],
         startup=startup, shutdown=shutdown, burst=burst, dequeue_timeout=dequeue_timeout,
     )
