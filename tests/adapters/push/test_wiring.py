@@ -17,7 +17,8 @@ from adapters.push.fcm import FcmSender
 from adapters.sms.fakes.twilio import FakeTwilio
 from adapters.sms.twilio import TwilioSms
 from application.notifications.channels import DeliveryKind, PushChannels, PushMessage, SmsChannel
-from application.shared.ports import SmsMessage
+from application.shared.ports import SmsMessage, SmsSender
+from entrypoints.di.notify import NotifyProvider
 from entrypoints.di.push import PushProvider
 from entrypoints.settings import Settings
 
@@ -72,3 +73,26 @@ def test_twilio_without_its_credentials_is_refused_at_start(tmp_path: Path) -> N
                            "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "SpotVibe"})
     with pytest.raises(ValueError, match="AGORA_PUSH"):
         Settings.from_env({"AGORA_DATA_DIR": str(tmp_path), "AGORA_SECRET_KEY": "k", "AGORA_PUSH": "yes"})
+
+
+async def test_login_codes_go_through_twilio_when_it_is_the_sms_provider(tmp_path: Path) -> None:
+    """The one-off texts (login codes, phone checks) take the same provider as the notifications' SMS."""
+    with FakeTwilio() as twilio:
+        settings = Settings.from_env({
+            "AGORA_DATA_DIR": str(tmp_path), "AGORA_SECRET_KEY": "k", "AGORA_SMS_PROVIDER": "twilio",
+            "TWILIO_ACCOUNT_SID": twilio.account_sid, "TWILIO_AUTH_TOKEN": twilio.auth_token,
+            "TWILIO_FROM": "SpotVibe", "TWILIO_BASE_URL": twilio.url})
+        container = make_async_container(SettingsProvider(), NotifyProvider(), context={Settings: settings})
+        try:
+            sender = await container.get(SmsSender)
+            await sender.send(SmsMessage(to="+22997000001", text="Votre code : 123456"))
+        finally:
+            await container.close()
+    assert isinstance(sender, TwilioSms)
+    assert [(m["to"], m["body"]) for m in twilio.messages] == [("+22997000001", "Votre code : 123456")]
+    console = make_async_container(SettingsProvider(), NotifyProvider(),
+                                   context={Settings: Settings(data_dir=tmp_path)})
+    try:
+        assert isinstance(await console.get(SmsSender), ConsoleSmsSender)
+    finally:
+        await console.close()
