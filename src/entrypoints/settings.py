@@ -132,7 +132,7 @@ class Settings:
             media_private_dir=(Path(env["AGORA_MEDIA_PRIVATE_DIR"]).resolve() if env.get("AGORA_MEDIA_PRIVATE_DIR")
                                else None),
             media_backend=_media_backend(env.get("AGORA_MEDIA_BACKEND", "local"), env.get("AGORA_S3_BUCKET")),
-            media_max_bytes=int(env.get("AGORA_MEDIA_MAX_BYTES", str(5 * 1024 * 1024))),
+            media_max_bytes=_media_max_bytes(env.get("AGORA_MEDIA_MAX_BYTES", str(5 * 1024 * 1024))),
             media_max_pixels=int(env.get("AGORA_MEDIA_MAX_PIXELS", "40000000")),
             media_public_url=env.get("AGORA_MEDIA_PUBLIC_URL") or None,
             s3_bucket=env.get("AGORA_S3_BUCKET") or None,
@@ -270,4 +270,17 @@ def _at_least(name: str, value: str, least: int) -> int:
         raise ValueError(f"{name} is a whole number, not {value!r}") from None
     if number < least:
         raise ValueError(f"{name} is at least {least}, not {number}")
+    return number
+
+
+# What a face reads of one request body; an upload's multipart envelope needs a little more than the file.
+MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024
+MULTIPART_ROOM = 64 * 1024
+
+
+def _media_max_bytes(value: str) -> int:
+    number = _at_least("AGORA_MEDIA_MAX_BYTES", value, 1)
+    if number > MAX_REQUEST_BODY_BYTES - MULTIPART_ROOM:
+        raise ValueError(f"AGORA_MEDIA_MAX_BYTES is at most {MAX_REQUEST_BODY_BYTES - MULTIPART_ROOM} (the faces read "
+                         f"at most {MAX_REQUEST_BODY_BYTES} bytes of a request), not {number}")
     return number

@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.http.errors import ErrorInfo, FaceErrorPolicy, describe
 from entrypoints.http.openapi import BEARER, finish_document
 from entrypoints.http.request_bodies import StrictBodyRequest
+from entrypoints.settings import MAX_REQUEST_BODY_BYTES
 
 Renderer = Callable[[ErrorInfo], Any]
 # Swagger UI's files, from the swagger-ui-py package: the docs render without reaching any CDN.
@@ -53,7 +54,7 @@ def build_face(*, title: str, prefix: str, handlers: Sequence[ControllerRouterHa
             security=[{BEARER: []}],
         ),
         response_cache_config=ResponseCacheConfig(),
-        request_max_body_size=8 * 1024 * 1024,
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
         debug=False,
         logging_config=None,  # the process configures logging (entrypoints/logs.py)
     )

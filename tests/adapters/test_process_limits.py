@@ -1,5 +1,6 @@
-"""One connection budget per deployment: every pool of a process bounded by its share, no overflow, so a rush
-waits for a connection instead of PostgreSQL refusing new ones ("too many clients" answered as 500s)."""
+"""Limits a process starts with. One PostgreSQL connection budget per deployment: every pool of a process bounded
+by its share, no overflow, so a rush waits for a connection instead of PostgreSQL refusing new ones ("too many
+clients", answered as 500s). A media size limit the faces can read."""
 
 from __future__ import annotations
 
@@ -51,3 +52,11 @@ async def test_the_process_pools_are_sized_from_its_share(data_dir: Path, databa
         assert reads.pool.get_max_size() == share.reads
     finally:
         await container.close()
+
+
+def test_a_media_limit_the_faces_could_not_read_is_refused_at_start(tmp_path: Path) -> None:
+    base = {"AGORA_DATA_DIR": str(tmp_path), "AGORA_SECRET_KEY": "k"}
+    assert Settings.from_env({**base, "AGORA_MEDIA_MAX_BYTES": "7000000"}).media_max_bytes == 7_000_000
+    for value in ("9000000", "0", "big"):
+        with pytest.raises(ValueError, match="AGORA_MEDIA_MAX_BYTES"):
+            Settings.from_env({**base, "AGORA_MEDIA_MAX_BYTES": value})
