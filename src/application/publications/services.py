@@ -23,6 +23,7 @@ from application.publications.ports import (
     PublicationRepository,
     TownAccounts,
 )
+from application.shared.media import store_image
 from application.shared.ports import Clock, FileStorage, Outbox, UnitOfWork, Upload
 from application.shared.uploads import check_image
 from domain.publications.errors import CommentsClosed, PublicationInvalid
@@ -92,8 +93,9 @@ class _Files:
         self._storage = storage
         self.saved: list[str] = []
 
-    async def save(self, folder: str, upload: Upload) -> str:
-        path = await self._storage.save(folder, upload)
+    async def save(self, folder: str, upload: Upload, field: str) -> str:
+        """Re-encoded without its metadata (EXIF, GPS), with a thumbnail (docs/media.md)."""
+        path = (await store_image(self._storage, folder, upload, field=field)).path
         self.saved.append(path)
         return path
 
@@ -139,8 +141,9 @@ class CreatePublication:
         files = _Files(self._storage)
         try:
             if cmd.cover is not None:
-                publication.cover_image = await files.save(self._config.cover_folder, cmd.cover)
-            publication.images = [await files.save(self._config.images_folder, image) for image in cmd.images]
+                publication.cover_image = await files.save(self._config.cover_folder, cmd.cover, "cover_image")
+            publication.images = [await files.save(self._config.images_folder, image, "images")
+                                  for image in cmd.images]
             await self._publications.add(publication)
             if publication.status is PublicationStatus.PUBLISHED:
                 publication.announce()
@@ -200,8 +203,8 @@ class UpdatePublication:
         files = _Files(self._storage)
         try:
             if cmd.cover is not None:
-                publication.cover_image = await files.save(self._config.cover_folder, cmd.cover)
-            publication.images = kept + [await files.save(self._config.images_folder, image)
+                publication.cover_image = await files.save(self._config.cover_folder, cmd.cover, "cover_image")
+            publication.images = kept + [await files.save(self._config.images_folder, image, "new_images")
                                          for image in cmd.new_images]
             await self._publications.save(publication)
             await self._uow.commit()
