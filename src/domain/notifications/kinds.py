@@ -65,8 +65,12 @@ ANNOUNCEMENT = _kind(
 TEST = _kind(
     "TEST", 10, "Notification de test", "Notification de test",
     "Si vous lisez ceci, les notifications de {{ app }} fonctionnent.", {IN_APP, PUSH})
+NEW_PUBLICATION = _kind(
+    "NEW_PUBLICATION", 30, "Nouvelle publication de la mairie", "{{ title }}",
+    "Votre mairie a publié « {{ title }} ».", {IN_APP, PUSH}, action_link="/publications/{{ publication_id }}")
 
 KINDS: tuple[Kind, ...] = (WELCOME, PASSWORD_CHANGED, PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_DECIDED,
-                           EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST)
+                           EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST,
+                           NEW_PUBLICATION)
 BY_CODE = {kind.code: kind for kind in KINDS}
 BY_TEMPLATE = {kind.template_id: kind for kind in KINDS}

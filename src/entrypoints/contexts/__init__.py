@@ -11,6 +11,7 @@ from entrypoints.contexts.identity import IDENTITY
 from entrypoints.contexts.notifications import NOTIFICATIONS
 from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
+from entrypoints.contexts.publications import PUBLICATIONS
 from entrypoints.contexts.ticketing import TICKETING
 
 CONTEXTS: tuple[BoundedContext, ...] = (
@@ -20,6 +21,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     TICKETING,
     NOTIFICATIONS,
     COMMUNITY,
+    PUBLICATIONS,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

@@ -31,3 +31,5 @@ class PrefixedIds:
 
 
 NOTIFICATION_IDS = PrefixedIds("notif_")
+PUBLICATION_IDS = PrefixedIds("pub_")
+COMMENT_IDS = PrefixedIds("com_")

@@ -1,0 +1,1 @@
+"""SQL adapters of the publications context (tables `publications_*`)."""

@@ -1,0 +1,1 @@
+"""Publications: use cases, read side and jobs of the town hall's posts and communiqués."""
