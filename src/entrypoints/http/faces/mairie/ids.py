@@ -31,3 +31,4 @@ class PrefixedIds:
 
 
 NOTIFICATION_IDS = PrefixedIds("notif_")
+EVENT_IDS = PrefixedIds("evt_")
