@@ -5,6 +5,7 @@ Adding a context: declare it in `entrypoints/contexts/<name>.py` (see base.py) a
 
 from __future__ import annotations
 
+from entrypoints.contexts.agenda import AGENDA
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
@@ -22,6 +23,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     NOTIFICATIONS,
     COMMUNITY,
     PUBLICATIONS,
+    AGENDA,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

@@ -33,3 +33,4 @@ class PrefixedIds:
 NOTIFICATION_IDS = PrefixedIds("notif_")
 PUBLICATION_IDS = PrefixedIds("pub_")
 COMMENT_IDS = PrefixedIds("com_")
+EVENT_IDS = PrefixedIds("evt_")

@@ -1,0 +1,53 @@
+"""RRULE expansion with python-dateutil (application/agenda/ports.py::RecurrenceRules).
+
+Bounded: the domain refuses rules that never yield a date (domain/agenda/recurrence.py::rule_problem), this
+adapter refuses those without a date within thirty years, and every expansion stops at the end of the asked range
+(the rule's UNTIL is lowered to it): no rule scans on to the year 9999.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+
+from dateutil.rrule import rrule, rrulestr
+
+FIRST_WITHIN = timedelta(days=30 * 366)
+
+
+def _parse(rule: str, start: datetime) -> rrule:
+    parsed = rrulestr(rule.removeprefix("RRULE:"), dtstart=start.astimezone(UTC).replace(second=0, microsecond=0))
+    assert isinstance(parsed, rrule)
+    return parsed
+
+
+def _until(parsed: rrule, end: datetime) -> rrule:
+    """The same rule, ending by `end` at the latest (COUNT rules are left as they are: COUNT bounds them)."""
+    if vars(parsed)["_count"] is not None:  # dateutil has no public accessor
+        return parsed
+    until = vars(parsed)["_until"]
+    return parsed.replace(until=end if until is None else min(until, end))
+
+
+class DateutilRecurrenceRules:
+    def problem(self, rule: str, start: datetime) -> str | None:
+        try:
+            parsed = _parse(rule, start)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError):
+            return "Règle de récurrence illisible (RFC 5545, ex. FREQ=WEEKLY;BYDAY=MO)"
+        first_by = start + FIRST_WITHIN
+        probe = _until(parsed, first_by) if vars(parsed)["_count"] is None \
+            else parsed.replace(count=None, until=first_by)
+        if probe.after(start - timedelta(seconds=1)) is None:
+            return "Cette règle ne produit aucune date dans les trente ans"
+        return None
+
+    def starts(self, rule: str, series_start: datetime, after: datetime, before: datetime,
+               limit: int) -> list[datetime]:
+        parsed = _until(_parse(rule, series_start), before)
+        taken: list[datetime] = []
+        for moment in islice(parsed.xafter(after, inc=True), limit):
+            if moment >= before:
+                break
+            taken.append(moment)
+        return taken

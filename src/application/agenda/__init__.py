@@ -1,0 +1,1 @@
+"""The mayor's agenda: events of a town, their recurrence, attendees and reminders."""

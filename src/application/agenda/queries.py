@@ -1,0 +1,135 @@
+"""The agenda's read side: a range of occurrences (series expanded), one event or occurrence, the week or month
+calendar. Who sees what is decided in services.is_visible."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from application.agenda.ports import EventRepository, Person, RecurrenceRules, TownPeople
+from application.agenda.services import NOT_FOUND, is_occurrence_of, is_visible
+from domain.agenda.model import Category, Event, Occurrence, Priority
+from domain.agenda.permissions import SEE_AGENDA
+from domain.agenda.recurrence import MAX_OCCURRENCES, MAX_WINDOW_DAYS
+from domain.shared.actor import Actor
+from domain.shared.errors import InvalidInput, NotFound
+
+DAY_NAMES = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    start: datetime
+    end: datetime
+    category: Category | None = None
+    priority: Priority | None = None
+    search: str | None = None
+
+    def problems(self) -> dict[str, list[str]]:
+        if self.end <= self.start:
+            return {"end_date": ["La fin doit être après le début"]}
+        if self.end - self.start > timedelta(days=MAX_WINDOW_DAYS):
+            return {"end_date": [f"Une période de {MAX_WINDOW_DAYS} jours au plus"]}
+        if self.search is not None and len(self.search) > MAX_SEARCH:
+            return {"search": [f"{MAX_SEARCH} caractères au plus"]}
+        return {}
+
+    def keeps(self, event: Event, occurrence: Occurrence) -> bool:
+        if self.category is not None and event.category is not self.category:
+            return False
+        if self.priority is not None and event.priority is not self.priority:
+            return False
+        if self.search:
+            needle = self.search.casefold()
+            if needle not in occurrence.title.casefold() and needle not in occurrence.description.casefold():
+                return False
+        return occurrence.starts_at < self.end and occurrence.ends_at > self.start
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    name: str
+    occurrences: list[Occurrence]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    view: str
+    start: date
+    end: date  # inclusive, as the spec shows
+    days: list[CalendarDay]
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+class AgendaQueries:
+    def __init__(self, events: EventRepository, rules: RecurrenceRules, people: TownPeople) -> None:
+        self._events, self._rules, self._people = events, rules, people
+
+    async def occurrences(self, actor: Actor, wanted: EventFilter) -> list[Occurrence]:
+        """Every visible occurrence overlapping the range, by start (a series is expanded within it)."""
+        SEE_AGENDA.check(actor)
+        if problems := wanted.problems():
+            raise InvalidInput("Période ou filtre invalide", details=problems)
+        if actor.municipality_id is None:
+            return []
+        found: list[Occurrence] = []
+        for event in await self._events.in_window(actor.municipality_id, wanted.start, wanted.end):
+            if is_visible(event, actor):
+                found.extend(o for o in self._expand(event, wanted.start, wanted.end) if wanted.keeps(event, o))
+        found.sort(key=lambda o: (o.starts_at, o.event.id or 0))
+        return found[:MAX_OCCURRENCES]
+
+    def _expand(self, event: Event, start: datetime, end: datetime) -> list[Occurrence]:
+        if event.rrule is None:
+            single = event.occurrence(None)
+            return [single] if single is not None else []
+        duration = event.ends_at - event.starts_at
+        originals = set(self._rules.starts(event.rrule, event.starts_at, start - duration, end, MAX_OCCURRENCES))
+        # an occurrence moved into the range from outside it
+        for key, change in event.changes.items():
+            if change.starts_at is not None and not change.cancelled:
+                original = datetime.strptime(key, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+                if original not in originals and change.starts_at < end and is_occurrence_of(event, self._rules,
+                                                                                            original):
+                    originals.add(original)
+        expanded = (event.occurrence(original) for original in sorted(originals))
+        return [o for o in expanded if o is not None]
+
+    async def occurrence(self, actor: Actor, event_id: int, original_start: datetime | None) -> Occurrence:
+        SEE_AGENDA.check(actor)
+        event = await self._events.get(event_id)
+        if event is None or not is_visible(event, actor):
+            raise NotFound(NOT_FOUND)
+        if original_start is not None and not is_occurrence_of(event, self._rules, original_start):
+            raise NotFound(NOT_FOUND)
+        found = event.occurrence(original_start)
+        if found is None:
+            raise NotFound(NOT_FOUND)
+        return found
+
+    async def calendar(self, actor: Actor, view: str, around: date) -> Calendar:
+        if view == "week":
+            first = around - timedelta(days=around.weekday())
+            last = first + timedelta(days=6)
+        else:
+            first = around.replace(day=1)
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        occurrences = await self.occurrences(actor, EventFilter(midnight(first), midnight(last + timedelta(days=1))))
+        days = []
+        for offset in range((last - first).days + 1):
+            day = first + timedelta(days=offset)
+            begins, ends = midnight(day), midnight(day + timedelta(days=1))
+            days.append(CalendarDay(day, DAY_NAMES[day.weekday()],
+                                    [o for o in occurrences if o.starts_at < ends and o.ends_at > begins]))
+        return Calendar(view, first, last, days)
+
+    async def people(self, municipality_id: int, events: Sequence[Event]) -> dict[int, Person]:
+        """The names of the attendees and organisers of `events`, in one look-up."""
+        ids = {user_id for event in events for user_id in (*event.attendees, event.organiser_id)}
+        return await self._people.of_town(municipality_id, sorted(ids))

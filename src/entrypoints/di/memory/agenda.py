@@ -1,0 +1,15 @@
+"""The agenda in memory: its events and the town's accounts over the MemoryStore."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+
+from adapters.memory import agenda as memory
+from application.agenda.ports import EventRepository, TownPeople
+
+
+class AgendaMemory(Provider):
+    scope = Scope.REQUEST
+
+    events = provide(memory.MemoryAgendaEvents, provides=EventRepository)
+    people = provide(memory.MemoryTownPeople, provides=TownPeople)
