@@ -8,6 +8,7 @@ from __future__ import annotations
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
+from entrypoints.contexts.messaging import MESSAGING
 from entrypoints.contexts.notifications import NOTIFICATIONS
 from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
@@ -20,6 +21,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     TICKETING,
     NOTIFICATIONS,
     COMMUNITY,
+    MESSAGING,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

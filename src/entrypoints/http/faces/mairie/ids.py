@@ -31,3 +31,6 @@ class PrefixedIds:
 
 
 NOTIFICATION_IDS = PrefixedIds("notif_")
+CONVERSATION_IDS = PrefixedIds("conv_")
+MESSAGE_IDS = PrefixedIds("msg_")
+ATTACHMENT_IDS = PrefixedIds("att_")
