@@ -9,6 +9,7 @@ from entrypoints.contexts.agenda import AGENDA
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
+from entrypoints.contexts.messaging import MESSAGING
 from entrypoints.contexts.notifications import NOTIFICATIONS
 from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
@@ -24,6 +25,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     COMMUNITY,
     PUBLICATIONS,
     AGENDA,
+    MESSAGING,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

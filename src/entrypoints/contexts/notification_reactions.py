@@ -11,6 +11,7 @@ from typing import Any
 from application.notifications.requests import notify
 from application.shared.ports import OutboxMessage
 from domain.identity.events import PasswordChanged, UserRegistered
+from domain.messaging.events import StaffReplied
 from domain.notifications import kinds
 from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from domain.shared.money import Money
@@ -45,6 +46,13 @@ def refunded(event: PaymentRefunded) -> OutboxMessage:
                       "amount": Money(event.amount_minor, event.currency).for_people()})
 
 
+def staff_replied(event: StaffReplied) -> OutboxMessage:
+    """The town hall answered a citizen (the email goes apart, queued by the reply itself)."""
+    return notify(kinds.NEW_MESSAGE.code, [event.citizen_id], f"messaging:message:{event.message_id}", {
+        "author": event.author, "conversation_id": event.conversation_id}, realm="mairie")
+
+
 REACTIONS: dict[type, Callable[[Any], OutboxMessage | None]] = {
     UserRegistered: welcome, PasswordChanged: password_changed, PaymentSucceeded: payment_succeeded,
-    PaymentFailed: payment_failed, PaymentRefunded: refunded}
+    PaymentFailed: payment_failed, PaymentRefunded: refunded,
+    StaffReplied: staff_replied}

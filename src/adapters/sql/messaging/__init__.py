@@ -1,0 +1,1 @@
+"""Conversations between a town hall and its citizens."""
