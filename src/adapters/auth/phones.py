@@ -20,3 +20,10 @@ class PhonenumbersNormalizer:
             raise InvalidInput("Numéro de téléphone invalide")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
+
+
+class GuianaPhoneNumbers:
+    """The church's phones (community context): French Guiana's plan, typed locally (`0694…`) or in full."""
+
+    def normalize(self, raw: str) -> str:
+        return PhonenumbersNormalizer().normalize(raw, Realm.EEBC)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from adapters.sql.community import mapping
 from entrypoints.contexts.base import BoundedContext
-from entrypoints.di.community import CommunityPersistence
+from entrypoints.di.community import CommunityAdapters, CommunityPersistence, CommunityUseCases
 from entrypoints.di.memory.community import CommunityMemory
+from entrypoints.http.faces.eebc.controllers import members as eebc_members
+from entrypoints.http.faces.eebc.controllers import staff_community as eebc_staff
 
 COMMUNITY = BoundedContext(
     name="community",
-    providers=(CommunityPersistence,),
+    providers=(CommunityAdapters, CommunityPersistence, CommunityUseCases),
     memory_providers=(CommunityMemory,),
     map_entities=mapping.map_entities,
+    routes={"eebc": (eebc_members.MembersController, eebc_staff.StaffSitesController,
+                     eebc_staff.StaffMembersController, eebc_staff.StaffFamiliesController)},
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dishka import Provider, Scope, provide
 
+from adapters.memory import community as memory
 from adapters.memory.church_directory import MemoryChurchDirectory
+from application.community.ports import CommunityReads, FamilyRepository, MemberRepository, SiteRepository
 from application.shared.church import ChurchDirectory
 
 
@@ -12,3 +14,7 @@ class CommunityMemory(Provider):
     scope = Scope.REQUEST
 
     directory = provide(MemoryChurchDirectory, provides=ChurchDirectory)
+    sites = provide(memory.MemorySiteRepository, provides=SiteRepository)
+    members = provide(memory.MemoryMemberRepository, provides=MemberRepository)
+    families = provide(memory.MemoryFamilyRepository, provides=FamilyRepository)
+    reads = provide(memory.MemoryCommunityReads, provides=CommunityReads)

@@ -70,6 +70,12 @@ def upgrade() -> None:
     op.create_index('ix_community_members_site_status', 'community_members', ['site_id', 'status'])
     op.create_index('ix_community_members_family', 'community_members', ['family_id'])
     op.create_index('ix_community_members_last_first', 'community_members', ['last_name', 'first_name'])
+    # The church's two sites exist on every database (the first administrator is created on CAB).
+    op.execute(
+        "INSERT INTO community_sites (code, name, address, city, is_active, next_member_number, created_at) "
+        "VALUES ('CAB', 'Cabassou', '', '', true, 1, now()), ('MAC', 'Macouria', '', '', true, 1, now()) "
+        "ON CONFLICT (code) DO NOTHING"
+    )
 
 
 def downgrade() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import msgspec
 
 from application.identity.services import IssuedTokens, TwoFactorChallenge
+from domain.community.model import Member as MemberEntry
+from domain.community.model import Site as SiteEntry
 from domain.identity.model import User
 from domain.shared.errors import InvalidInput
 
@@ -117,7 +119,7 @@ class Site(msgspec.Struct):
 
 
 class Member(msgspec.Struct):
-    """The spec's member block. The community context (members, sites) does not exist yet: always null."""
+    """The spec's member block: the directory entry this account is (null when the account is no member's)."""
 
     id: int
     member_id: str
@@ -150,7 +152,7 @@ class ProfileOk(msgspec.Struct, kw_only=True):
 # --- mapping ----------------------------------------------------------------------------------------------
 
 
-def login_answer(result: IssuedTokens | TwoFactorChallenge) -> LoginOk | TwoFactorOk:
+def login_answer(result: IssuedTokens | TwoFactorChallenge, member_id: int | None = None) -> LoginOk | TwoFactorOk:
     if isinstance(result, TwoFactorChallenge):
         return TwoFactorOk(data=TwoFactorData(two_factor_required=True, challenge=result.token,
                                               method=str(result.method), expires_in=result.expires_in))
@@ -160,13 +162,24 @@ def login_answer(result: IssuedTokens | TwoFactorChallenge) -> LoginOk | TwoFact
         access=result.access, refresh=result.refresh, must_change_password=user.must_change_password,
         user=LoginUser(id=user.id, username=user.username, email=user.email, first_name=user.first_name,
                        last_name=user.last_name, role=user.role, phone=user.phone, photo=user.photo,
-                       member_id=None),
+                       member_id=member_id),
     ))
 
 
-def profile(user: User) -> ProfileOk:
+def member_block(found: tuple[MemberEntry, SiteEntry] | None) -> Member | None:
+    if found is None:
+        return None
+    member, site = found
+    assert member.id is not None and site.id is not None
+    p = member.profile
+    return Member(id=member.id, member_id=member.member_code, first_name=p.first_name, last_name=p.last_name,
+                  email=p.email, phone=p.phone or None, is_baptized=p.is_baptized, status=p.status.value,
+                  site=Site(id=site.id, code=site.code, name=site.name))
+
+
+def profile(user: User, member: tuple[MemberEntry, SiteEntry] | None = None) -> ProfileOk:
     assert user.id is not None
     return ProfileOk(data=Profile(
         id=user.id, username=user.username, email=user.email, first_name=user.first_name,
-        last_name=user.last_name, role=user.role, phone=user.phone, photo=user.photo, member=None,
+        last_name=user.last_name, role=user.role, phone=user.phone, photo=user.photo, member=member_block(member),
     ))

@@ -30,13 +30,16 @@ from application.identity.services import (
     ChangePassword,
     ChangePasswordCommand,
     CompleteLogin,
+    IssuedTokens,
     LogIn,
     LogInCommand,
     LogOut,
     Principal,
     RefreshTokens,
     SecondStepCommand,
+    TwoFactorChallenge,
 )
+from application.shared.church import ChurchDirectory
 from domain.identity.model import Realm
 from domain.shared.errors import TooManyRequests, Unauthenticated
 from entrypoints.http.auth import client_ip, principal_dependency, user_agent
@@ -44,6 +47,13 @@ from entrypoints.http.faces.eebc import schemas
 from entrypoints.http.openapi import may_raise
 
 REALM = Realm.EEBC
+
+
+async def _member_id(directory: ChurchDirectory, result: IssuedTokens | TwoFactorChallenge) -> int | None:
+    if isinstance(result, TwoFactorChallenge) or result.user.id is None:
+        return None
+    member = await directory.member_of_user(result.user.id)
+    return member.id if member else None
 
 
 class AuthController(Controller):
@@ -57,7 +67,9 @@ class AuthController(Controller):
         data: JSONBody[schemas.LoginBody],
         log_in: FromDishka[LogIn],
         complete: FromDishka[CompleteLogin],
+        directory: FromDishka[ChurchDirectory],
     ) -> schemas.LoginOk | schemas.TwoFactorOk:
+        """`user.member_id` is the integer id of the member this account is (null when none)."""
         data.check()
         ip, agent = client_ip(request), user_agent(request)
         if data.is_second_step:
@@ -67,12 +79,12 @@ class AuthController(Controller):
                     realm=REALM, challenge=data.challenge, code=data.code, ip_address=ip, user_agent=agent
                 )
             )
-            return schemas.login_answer(tokens)
+            return schemas.login_answer(tokens, await _member_id(directory, tokens))
         assert data.username is not None and data.password is not None
         result = await log_in(
             LogInCommand(realm=REALM, identifier=data.username, password=data.password, ip_address=ip, user_agent=agent)
         )
-        return schemas.login_answer(result)
+        return schemas.login_answer(result, await _member_id(directory, result))
 
     @post("/refresh/", status_code=HTTP_200_OK, security=[], opt=may_raise(Unauthenticated))
     async def refresh(

@@ -1,7 +1,7 @@
 """/api/v1/profile/: the caller's own profile.
 
-`member` is the spec's member block (directory entry and site). The community context (members, sites,
-families) does not exist yet, so it is always `null` for now; the login's `user.member_id` likewise.
+`member` is the spec's member block (directory entry and site) of the member this account is, read in one query
+(`CommunityQueries.member_of_user`); `null` for an account that is no member's.
 
 PUT takes JSON or multipart/form-data with the same fields (`email`, `phone`, `first_name`, `last_name`, all
 optional: a missing field is left as it is, an empty `phone` in JSON clears it) plus an optional `photo`
@@ -17,6 +17,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency
 
+from application.community.queries import CommunityQueries
 from application.identity.services import Principal, ProfileChanges, UpdateProfile
 from domain.identity.model import Realm
 from domain.shared.errors import Conflict
@@ -33,8 +34,10 @@ class ProfileController(Controller):
     tags = ("profile",)
 
     @get("/", dependencies={"principal": principal_dependency(REALM)})
-    async def show(self, principal: NamedDependency[Principal]) -> schemas.ProfileOk:
-        return schemas.profile(principal.user)
+    async def show(self, principal: NamedDependency[Principal],
+                   community: FromDishka[CommunityQueries]) -> schemas.ProfileOk:
+        assert principal.user.id is not None
+        return schemas.profile(principal.user, await community.member_of_user(principal.user.id))
 
     @put("/", dependencies={"principal": principal_dependency(REALM)},
          opt=reads_body(schemas.ProfileBody, files=("photo",)) | may_raise(Conflict))
@@ -43,6 +46,7 @@ class ProfileController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         use_case: FromDishka[UpdateProfile],
+        community: FromDishka[CommunityQueries],
     ) -> schemas.ProfileOk:
         fields, files = await read_body_and_files(request, file_fields=("photo",))
         body = convert(fields, schemas.ProfileBody)
@@ -57,4 +61,4 @@ class ProfileController(Controller):
                 photo=files.get("photo"),
             ),
         )
-        return schemas.profile(user)
+        return schemas.profile(user, await community.member_of_user(principal.user.id))

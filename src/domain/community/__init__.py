@@ -1,0 +1,1 @@
+"""The church's community: sites, members (the directory) and families."""
