@@ -12,6 +12,7 @@ from entrypoints.contexts.notifications import NOTIFICATIONS
 from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
 from entrypoints.contexts.ticketing import TICKETING
+from entrypoints.contexts.worship import WORSHIP
 
 CONTEXTS: tuple[BoundedContext, ...] = (
     PLATFORM,
@@ -20,6 +21,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     TICKETING,
     NOTIFICATIONS,
     COMMUNITY,
+    WORSHIP,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]
