@@ -15,6 +15,7 @@ from entrypoints.contexts.payments import PAYMENTS
 from entrypoints.contexts.platform import PLATFORM
 from entrypoints.contexts.publications import PUBLICATIONS
 from entrypoints.contexts.ticketing import TICKETING
+from entrypoints.contexts.worship import WORSHIP
 
 CONTEXTS: tuple[BoundedContext, ...] = (
     PLATFORM,
@@ -26,6 +27,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     PUBLICATIONS,
     AGENDA,
     MESSAGING,
+    WORSHIP,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

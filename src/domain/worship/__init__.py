@@ -1,0 +1,1 @@
+"""Worship: the church's services, the roles people serve in, and the rota of assignments."""

@@ -1,0 +1,17 @@
+"""Worship: the church's services, the roles people serve in and the rota (tables `worship_*`)."""
+
+from __future__ import annotations
+
+from adapters.sql.worship import mapping
+from application.worship.reminders import SendReminders
+from entrypoints.contexts.base import BoundedContext, Cron
+from entrypoints.di.memory.worship import WorshipMemory
+from entrypoints.di.worship import WorshipAdapters, WorshipPersistence, WorshipUseCases
+
+WORSHIP = BoundedContext(
+    name="worship",
+    providers=(WorshipAdapters, WorshipPersistence, WorshipUseCases),
+    memory_providers=(WorshipMemory,),
+    map_entities=mapping.map_entities,
+    crons=(Cron("worship_send_reminders", SendReminders, "7 * * * *"),),
+)
