@@ -5,6 +5,7 @@ Adding a context: declare it in `entrypoints/contexts/<name>.py` (see base.py) a
 
 from __future__ import annotations
 
+from entrypoints.contexts.announcements import ANNOUNCEMENTS_CONTEXT
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
@@ -20,6 +21,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     TICKETING,
     NOTIFICATIONS,
     COMMUNITY,
+    ANNOUNCEMENTS_CONTEXT,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]
