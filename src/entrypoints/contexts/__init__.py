@@ -6,6 +6,7 @@ Adding a context: declare it in `entrypoints/contexts/<name>.py` (see base.py) a
 from __future__ import annotations
 
 from entrypoints.contexts.agenda import AGENDA
+from entrypoints.contexts.announcements import ANNOUNCEMENTS_CONTEXT
 from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
@@ -28,6 +29,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     AGENDA,
     MESSAGING,
     WORSHIP,
+    ANNOUNCEMENTS_CONTEXT,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

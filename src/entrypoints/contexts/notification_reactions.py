@@ -10,11 +10,13 @@ from typing import Any
 
 from application.notifications.requests import notify
 from application.shared.ports import OutboxMessage
+from domain.announcements.model import Announcement
 from domain.identity.events import PasswordChanged, UserRegistered
 from domain.messaging.events import StaffReplied
 from domain.notifications import kinds
 from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from domain.shared.money import Money
+from domain.shared.realm import Realm
 
 
 def welcome(event: UserRegistered) -> OutboxMessage:
@@ -56,3 +58,14 @@ REACTIONS: dict[type, Callable[[Any], OutboxMessage | None]] = {
     UserRegistered: welcome, PasswordChanged: password_changed, PaymentSucceeded: payment_succeeded,
     PaymentFailed: payment_failed, PaymentRefunded: refunded,
     StaffReplied: staff_replied}
+    PaymentFailed: payment_failed, PaymentRefunded: refunded}
+
+
+class AnnouncementPushes:
+    """The announcements context's push job asks through this (application/announcements/ports.PushRequests):
+    one `notify` request per batch of a site's member accounts, keyed by the announcement."""
+
+    def announcement(self, announcement: Announcement, user_ids: list[int]) -> OutboxMessage:
+        return notify(kinds.ANNOUNCEMENT.code, user_ids, f"announcement:{announcement.id}", {
+            "title": announcement.title, "message": announcement.excerpt, "announcement_id": announcement.id},
+            realm=Realm.EEBC.value)
