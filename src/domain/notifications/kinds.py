@@ -69,9 +69,6 @@ NEW_PUBLICATION = _kind(
     "NEW_PUBLICATION", 30, "Nouvelle publication de la mairie", "{{ title }}",
     "Votre mairie a publié « {{ title }} ».", {IN_APP, PUSH}, action_link="/publications/{{ publication_id }}")
 
-KINDS: tuple[Kind, ...] = (WELCOME, PASSWORD_CHANGED, PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_DECIDED,
-                           EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST,
-                           NEW_PUBLICATION)
 WORSHIP_REMINDER = _kind(
     "WORSHIP_REMINDER", 41, "Rappel de service au culte", "Rappel : vous servez au culte",
     "Vous êtes {{ role }} au culte du {{ when }}{% if theme %} « {{ theme }} »{% endif %}.",
@@ -85,7 +82,8 @@ WORSHIP_REPLACEMENT = _kind(
     "WORSHIP_REPLACEMENT", 42, "Remplacement au culte", "Un remplaçant est recherché",
     "Un {{ role }} est recherché pour le culte du {{ when }}. Le premier qui accepte prend la place.",
     {IN_APP, PUSH}, action_link="/worship/services/{{ service_id }}")
-
-                           WORSHIP_REMINDER, WORSHIP_REPLACEMENT)
+KINDS: tuple[Kind, ...] = (WELCOME, PASSWORD_CHANGED, PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_DECIDED,
+                           EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST,
+                           NEW_PUBLICATION, WORSHIP_REMINDER, WORSHIP_REPLACEMENT)
 BY_CODE = {kind.code: kind for kind in KINDS}
 BY_TEMPLATE = {kind.template_id: kind for kind in KINDS}

@@ -58,7 +58,6 @@ REACTIONS: dict[type, Callable[[Any], OutboxMessage | None]] = {
     UserRegistered: welcome, PasswordChanged: password_changed, PaymentSucceeded: payment_succeeded,
     PaymentFailed: payment_failed, PaymentRefunded: refunded,
     StaffReplied: staff_replied}
-    PaymentFailed: payment_failed, PaymentRefunded: refunded}
 
 
 class AnnouncementPushes:

@@ -1,7 +1,7 @@
 """publications: posts and communiqués, their comments, likes and views
 
 Revision ID: 9a0000000001
-Revises: 8c0a11e50001 (community)
+Revises: 8c0a11e50001
 Create Date: 2026-12-02 16:00:00
 """
 

@@ -1,7 +1,7 @@
 """agenda: the mayor's agenda (events, series, attendees, changed occurrences)
 
 Revision ID: 9b0000000001
-Revises: 8c0a11e50001 (community)
+Revises: 9a0000000001
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '9b0000000001'
-down_revision = '8c0a11e50001'
+down_revision = '9a0000000001'
 branch_labels = None
 depends_on = None
 

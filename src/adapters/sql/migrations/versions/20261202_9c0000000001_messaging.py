@@ -1,7 +1,7 @@
 """messaging: the town halls' conversations with their citizens
 
 Revision ID: 9c0000000001
-Revises: 8c0a11e50001 (community)
+Revises: 9b0000000001
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '9c0000000001'
-down_revision = '8c0a11e50001'
+down_revision = '9b0000000001'
 branch_labels = None
 depends_on = None
 

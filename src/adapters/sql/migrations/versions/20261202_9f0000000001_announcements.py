@@ -1,7 +1,7 @@
 """announcements: the church's announcements and who read them
 
 Revision ID: 9f0000000001
-Revises: 8c0a11e50001 (community)
+Revises: 9e0000000001
 Create Date: 2026-12-02 15:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '9f0000000001'
-down_revision = '8c0a11e50001'
+down_revision = '9e0000000001'
 branch_labels = None
 depends_on = None
 
