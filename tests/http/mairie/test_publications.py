@@ -255,5 +255,6 @@ async def test_two_workers_publish_a_due_publication_once_and_tell_the_town_once
     assert (await api.client.get(path, headers=t.citizen)).json()["status"] == "published"
     async with api.container() as request:
         session = await request.get(AsyncSession)
-        told = await session.scalar(text("SELECT count(*) FROM outbox_messages WHERE topic = 'publications_tell_followers'"))
+        told = await session.scalar(text(
+            "SELECT count(*) FROM outbox_messages WHERE topic = 'publications_tell_followers'"))
     assert told == 1
