@@ -11,6 +11,7 @@ from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.di.memory.publications import PublicationsMemory
 from entrypoints.di.publications import PublicationsAdapters, PublicationsPersistence, PublicationsUseCases
 from entrypoints.http.faces.mairie.controllers import publications as mairie_publications
+from entrypoints.seed_publications import publications_demo
 
 PUBLICATIONS = BoundedContext(
     name="publications",
@@ -21,4 +22,5 @@ PUBLICATIONS = BoundedContext(
     jobs={TELL_FOLLOWERS: TellFollowers},
     crons=(Cron(PUBLISH_DUE, PublishDue, "* * * * *"),),
     routes={"mairie": (mairie_publications.PublicationsController,)},
+    demo_seed=publications_demo,
 )

@@ -183,7 +183,8 @@ def _ordering(value: str | None) -> tuple[SortKey, bool]:
 def _page_url(request: Request[Any, Any, Any], page: int) -> str:
     query = {key: value for key, value in request.query_params.items() if key != "page"}
     query["page"] = str(page)
-    return f"{request.url.path}?{urlencode(query)}"
+    path = request.url.path
+    return f"{path if path.endswith('/') else path + '/'}?{urlencode(query)}"  # the routes' own spelling
 
 
 class PublicationsController(Controller):
