@@ -65,8 +65,17 @@ ANNOUNCEMENT = _kind(
 TEST = _kind(
     "TEST", 10, "Notification de test", "Notification de test",
     "Si vous lisez ceci, les notifications de {{ app }} fonctionnent.", {IN_APP, PUSH})
+CHURCH_EVENT_PROMOTED = _kind(
+    "CHURCH_EVENT_PROMOTED", 40, "Place libérée (liste d'attente)", "Vous êtes inscrit : {{ title }}",
+    "Une place s'est libérée : vous passez de la liste d'attente aux inscrits pour « {{ title }} » "
+    "du {{ start_date }}.", {IN_APP, PUSH}, action_link="/events/{{ event_id }}")
+CHURCH_EVENT_CANCELLED = _kind(
+    "CHURCH_EVENT_CANCELLED", 41, "Événement annulé", "Annulé : {{ title }}",
+    "L'événement « {{ title }} » du {{ start_date }} auquel vous étiez inscrit est annulé.", {IN_APP, PUSH},
+    action_link="/events/{{ event_id }}")
 
 KINDS: tuple[Kind, ...] = (WELCOME, PASSWORD_CHANGED, PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_DECIDED,
-                           EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST)
+                           EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST,
+                           CHURCH_EVENT_PROMOTED, CHURCH_EVENT_CANCELLED)
 BY_CODE = {kind.code: kind for kind in KINDS}
 BY_TEMPLATE = {kind.template_id: kind for kind in KINDS}

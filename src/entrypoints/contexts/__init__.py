@@ -6,6 +6,7 @@ Adding a context: declare it in `entrypoints/contexts/<name>.py` (see base.py) a
 from __future__ import annotations
 
 from entrypoints.contexts.base import BoundedContext, Cron
+from entrypoints.contexts.church_events import CHURCH_EVENTS
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
 from entrypoints.contexts.notifications import NOTIFICATIONS
@@ -20,6 +21,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     TICKETING,
     NOTIFICATIONS,
     COMMUNITY,
+    CHURCH_EVENTS,
 )
 
 __all__ = ["CONTEXTS", "BoundedContext", "Cron"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from application.notifications.requests import notify
 from application.shared.ports import OutboxMessage
+from domain.church_events.events import RegistrationPromoted
 from domain.identity.events import PasswordChanged, UserRegistered
 from domain.notifications import kinds
 from domain.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
@@ -45,6 +46,12 @@ def refunded(event: PaymentRefunded) -> OutboxMessage:
                       "amount": Money(event.amount_minor, event.currency).for_people()})
 
 
+def church_event_promoted(event: RegistrationPromoted) -> OutboxMessage:
+    return notify(kinds.CHURCH_EVENT_PROMOTED.code, [event.user_id],
+                  f"church_event:{event.event_id}:promoted:{event.registration_id}",
+                  {"event_id": event.event_id, "title": event.title, "start_date": event.start_date}, realm="eebc")
+
+
 REACTIONS: dict[type, Callable[[Any], OutboxMessage | None]] = {
     UserRegistered: welcome, PasswordChanged: password_changed, PaymentSucceeded: payment_succeeded,
-    PaymentFailed: payment_failed, PaymentRefunded: refunded}
+    PaymentFailed: payment_failed, PaymentRefunded: refunded, RegistrationPromoted: church_event_promoted}
