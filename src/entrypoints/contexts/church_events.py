@@ -10,6 +10,7 @@ from entrypoints.contexts.base import BoundedContext
 from entrypoints.di.church_events import ChurchEventsPersistence, ChurchEventsUseCases
 from entrypoints.di.memory.church_events import ChurchEventsMemory
 from entrypoints.http.faces.eebc.controllers import church_events as eebc_events
+from entrypoints.seed_church_events import church_events_demo
 
 CHURCH_EVENTS = BoundedContext(
     name="church_events",
@@ -19,4 +20,5 @@ CHURCH_EVENTS = BoundedContext(
     announcements=ANNOUNCEMENTS,
     jobs={TELL_CANCELLED: TellCancelled},
     routes={"eebc": (eebc_events.EventsController, eebc_events.StaffEventsController)},
+    demo_seed=church_events_demo,
 )
