@@ -68,9 +68,17 @@ TEST = _kind(
 NEW_PUBLICATION = _kind(
     "NEW_PUBLICATION", 30, "Nouvelle publication de la mairie", "{{ title }}",
     "Votre mairie a publié « {{ title }} ».", {IN_APP, PUSH}, action_link="/publications/{{ publication_id }}")
+CHURCH_EVENT_PROMOTED = _kind(
+    "CHURCH_EVENT_PROMOTED", 40, "Place libérée (liste d'attente)", "Vous êtes inscrit : {{ title }}",
+    "Une place s'est libérée : vous passez de la liste d'attente aux inscrits pour « {{ title }} » "
+    "du {{ start_date }}.", {IN_APP, PUSH}, action_link="/events/{{ event_id }}")
+CHURCH_EVENT_CANCELLED = _kind(
+    "CHURCH_EVENT_CANCELLED", 41, "Événement annulé", "Annulé : {{ title }}",
+    "L'événement « {{ title }} » du {{ start_date }} auquel vous étiez inscrit est annulé.", {IN_APP, PUSH},
+    action_link="/events/{{ event_id }}")
 
 WORSHIP_REMINDER = _kind(
-    "WORSHIP_REMINDER", 41, "Rappel de service au culte", "Rappel : vous servez au culte",
+    "WORSHIP_REMINDER", 43, "Rappel de service au culte", "Rappel : vous servez au culte",
     "Vous êtes {{ role }} au culte du {{ when }}{% if theme %} « {{ theme }} »{% endif %}.",
     {IN_APP, PUSH, EMAIL}, action_link="/worship/services/{{ service_id }}",
     email=ChannelText("{{ app }} : rappel de votre service au culte",
@@ -79,11 +87,12 @@ WORSHIP_REMINDER = _kind(
                       "{% if status == 'en_attente' %}Merci de confirmer ou de décliner dans l'application.\n"
                       "{% endif %}"))
 WORSHIP_REPLACEMENT = _kind(
-    "WORSHIP_REPLACEMENT", 42, "Remplacement au culte", "Un remplaçant est recherché",
+    "WORSHIP_REPLACEMENT", 44, "Remplacement au culte", "Un remplaçant est recherché",
     "Un {{ role }} est recherché pour le culte du {{ when }}. Le premier qui accepte prend la place.",
     {IN_APP, PUSH}, action_link="/worship/services/{{ service_id }}")
 KINDS: tuple[Kind, ...] = (WELCOME, PASSWORD_CHANGED, PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_DECIDED,
                            EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST,
-                           NEW_PUBLICATION, WORSHIP_REMINDER, WORSHIP_REPLACEMENT)
+                           NEW_PUBLICATION, WORSHIP_REMINDER, WORSHIP_REPLACEMENT, CHURCH_EVENT_PROMOTED,
+                           CHURCH_EVENT_CANCELLED)
 BY_CODE = {kind.code: kind for kind in KINDS}
 BY_TEMPLATE = {kind.template_id: kind for kind in KINDS}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from entrypoints.contexts.agenda import AGENDA
 from entrypoints.contexts.announcements import ANNOUNCEMENTS_CONTEXT
 from entrypoints.contexts.base import BoundedContext, Cron
+from entrypoints.contexts.church_events import CHURCH_EVENTS
 from entrypoints.contexts.community import COMMUNITY
 from entrypoints.contexts.identity import IDENTITY
 from entrypoints.contexts.messaging import MESSAGING
@@ -28,6 +29,7 @@ CONTEXTS: tuple[BoundedContext, ...] = (
     PUBLICATIONS,
     AGENDA,
     MESSAGING,
+    CHURCH_EVENTS,
     WORSHIP,
     ANNOUNCEMENTS_CONTEXT,
 )

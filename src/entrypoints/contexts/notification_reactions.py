@@ -11,6 +11,7 @@ from typing import Any
 from application.notifications.requests import notify
 from application.shared.ports import OutboxMessage
 from domain.announcements.model import Announcement
+from domain.church_events.events import RegistrationPromoted
 from domain.identity.events import PasswordChanged, UserRegistered
 from domain.messaging.events import StaffReplied
 from domain.notifications import kinds
@@ -54,10 +55,16 @@ def staff_replied(event: StaffReplied) -> OutboxMessage:
         "author": event.author, "conversation_id": event.conversation_id}, realm="mairie")
 
 
+def church_event_promoted(event: RegistrationPromoted) -> OutboxMessage:
+    return notify(kinds.CHURCH_EVENT_PROMOTED.code, [event.user_id],
+                  f"church_event:{event.event_id}:promoted:{event.registration_id}",
+                  {"event_id": event.event_id, "title": event.title, "start_date": event.start_date}, realm="eebc")
+
+
 REACTIONS: dict[type, Callable[[Any], OutboxMessage | None]] = {
     UserRegistered: welcome, PasswordChanged: password_changed, PaymentSucceeded: payment_succeeded,
     PaymentFailed: payment_failed, PaymentRefunded: refunded,
-    StaffReplied: staff_replied}
+    StaffReplied: staff_replied, RegistrationPromoted: church_event_promoted}
 
 
 class AnnouncementPushes:

@@ -1,7 +1,7 @@
 """worship: services, roles, the members serving in them, assignments, ICS feeds
 
 Revision ID: 9e0000000001
-Revises: 9c0000000001
+Revises: 9d0000000001
 Create Date: 2026-12-02 16:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '9e0000000001'
-down_revision = '9c0000000001'
+down_revision = '9d0000000001'
 branch_labels = None
 depends_on = None
 
