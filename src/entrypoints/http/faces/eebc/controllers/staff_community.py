@@ -46,7 +46,7 @@ from entrypoints.http.uploads import convert, read_body_and_files
 from entrypoints.http.wire import wire_names
 
 AUTH = {"principal": principal_dependency(Realm.EEBC)}
-WRITES = may_raise(InvalidInput, Forbidden, NotFound, Conflict, StateConflict)
+WRITES = may_raise(InvalidInput, Forbidden, NotFound, Conflict)
 MEMBER_FIELDS = {"site_id": "site", "family_id": "family"}
 
 
@@ -161,7 +161,8 @@ class StaffMembersController(Controller):
         await use_case(principal.actor, member_id)
         return Done(message="Membre archivé")
 
-    @post("/{member_id:int}/account/", status_code=HTTP_201_CREATED, opt=WRITES)
+    @post("/{member_id:int}/account/", status_code=HTTP_201_CREATED,
+          opt=may_raise(InvalidInput, Forbidden, NotFound, Conflict, StateConflict))
     async def open_account(self, request: Request[Any, Any, Any], member_id: Id, principal: NamedDependency[Principal],
                            queries: FromDishka[CommunityQueries], register: FromDishka[RegisterUser],
                            link: FromDishka[services.LinkAccount], first_login: FromDishka[RequestPasswordReset],
