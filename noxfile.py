@@ -38,6 +38,12 @@ def bench_reads(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def bench_eebc(session: nox.Session) -> None:
+    """The church directory (members list, detail, profile; 150 members) against the floor: `nox -s bench_eebc`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.eebc_load", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def bench_logins(session: nox.Session) -> None:
     """Logins per second against the argon2id hash alone: `nox -s bench_logins -- --duration 10`."""
     session.run("uv", "run", "--frozen", "python", "-m", "bench.login_load", *session.posargs, external=True)

@@ -19,7 +19,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import identity_load, login_load, ticketing_load
+from bench import eebc_load, identity_load, login_load, ticketing_load
 from bench.harness import RESULTS, PhaseFailed, Row, Wrk, load, machine, stack, table, write_result, wrk_path
 
 PAYMENTS_SCENARIO = "initiate -> REUSSI"
@@ -94,7 +94,7 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=20, help="login connections beside the profile reads")
     parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn", help="the floor's server")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("reads", "logins", "payments", "ticketing", "fanout"),
+                        choices=("reads", "logins", "payments", "ticketing", "fanout", "eebc"),
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
     duration = args.duration or (3.0 if args.quick else 10.0)
@@ -123,6 +123,16 @@ def main() -> None:
         except PhaseFailed as failure:
             traceback.print_exc()
             rows.append(Row(benchmark="reads and logins", ours="failed", reference="—", ratio="—", p50="—", p99="—",
+                            cpu="—", notes=str(failure).splitlines()[0], failed=True))
+    if "eebc" not in args.skip:  # bench/eebc_load.py: the church directory on its own stack
+        try:
+            with stack(workers=args.workers, server=args.server) as s:
+                eebc_rows, eebc = eebc_load.run(s, Wrk(s.folder), duration=duration)
+            rows += eebc_rows
+            results["eebc_load"] = eebc
+            write_result("eebc_load", eebc)
+        except PhaseFailed as failure:
+            rows.append(Row(benchmark="eebc directory", ours="failed", reference="—", ratio="—", p50="—", p99="—",
                             cpu="—", notes=str(failure).splitlines()[0], failed=True))
     if "payments" not in args.skip:
         row, outcome = payments(duration, quick=args.quick)

@@ -123,8 +123,8 @@ def test_users_create_help_lists_each_realms_roles_and_needs(capsys: pytest.Capt
 
 @pytest.mark.parametrize(("argv", "said"), [
     (["--realm", "eebc", "--username", "paul", "--role", "membre"], "eebc needs --site: one of CAB, MAC"),
-    (["--realm", "eebc", "--username", "paul", "--role", "membre", "--site", "XYZ"],
-     "--site XYZ is not a site of eebc: use one of CAB, MAC"),
+    (["--realm", "eebc", "--username", "paul", "--role", "membre", "--site", "X1"],
+     "--site X1 is not a site of eebc: use one of CAB, MAC"),
     (["--realm", "eebc", "--username", "paul", "--role", "pape", "--site", "CAB"],
      "--role pape is not a role of eebc: use one of admin, ancien,"),
     (["--realm", "spotvibe", "--role", "user"], "spotvibe needs --username (3 à 150 caractères"),

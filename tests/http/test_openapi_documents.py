@@ -44,7 +44,8 @@ OPTIONAL_TOKEN = {"spotvibe": {"POST /api/auth/2fa/verify/", "GET /api/events/",
                   "mairie": {"POST /mairie/api/v1/auth/register/"}, "eebc": set()}
 STATE_CONFLICTS = {"spotvibe": {"DELETE /api/events/{pk}/delete/", "POST /api/events/{event_id}/check-in/"},
                    "eebc": {"POST /eebc/api/v1/events/{event_id}/register/",  # full, cancelled, past, twice
-                            "DELETE /eebc/api/v1/staff/events/{event_id}/"}}  # has registrations
+                            "DELETE /eebc/api/v1/staff/events/{event_id}/",  # has registrations
+                            "POST /eebc/api/v1/staff/members/{member_id}/account/"}}
 PROFILES = {"spotvibe": ("/api/users/profile/", "photo_profil"), "mairie": ("/mairie/api/v1/auth/profile/", "avatar"),
             "eebc": ("/eebc/api/v1/profile/", "photo")}
 CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "endpoints.tsv"

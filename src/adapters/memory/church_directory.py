@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from adapters.memory.store import MemoryStore
 from application.shared.church import MemberRef, SiteRef
-from domain.community.model import Member, MemberProfile, MemberStatus, Site, member_code
+from domain.community.model import DEFAULT_SITES, Member, MemberProfile, MemberStatus, Site, member_code
 
 SITES = "community_sites"
 MEMBERS = "community_members"
@@ -73,3 +73,14 @@ class MemoryChurchDirectory:
         found = [m for m in self._store.table(MEMBERS).values()
                  if m.site_id == site_id and m.profile.status is MemberStatus.ACTIVE]
         return [member_ref(m) for m in sorted(found, key=lambda m: (m.profile.last_name, m.profile.first_name, m.id))]
+
+
+class MemorySiteCatalogue:
+    """Identity's `SiteCatalogue` in memory: the default sites, and those in the store."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def known_site(self, code: str) -> bool:
+        code = code.strip().upper()
+        return code in {c for c, _ in DEFAULT_SITES} or any(s.code == code for s in self._store.table(SITES).values())

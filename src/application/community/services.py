@@ -135,7 +135,7 @@ class MemberCommand:
     relationship: str = ""
 
 
-class _MemberWriter:
+class MemberWriter:
     def __init__(self, members: MemberRepository, sites: SiteRepository, families: FamilyRepository,
                  phones: PhoneNumbers, uow: UnitOfWork, clock: Clock) -> None:
         self._members, self._sites, self._families = members, sites, families
@@ -156,7 +156,7 @@ class _MemberWriter:
         return site, profile
 
 
-class CreateMember(_MemberWriter):
+class CreateMember(MemberWriter):
     """A new member of a site, with the site's next member id (`EEBC-CAB-0042`)."""
 
     async def __call__(self, cmd: MemberCommand) -> Member:
@@ -180,7 +180,7 @@ async def _managed_member(members: MemberRepository, sites: SiteRepository, acto
     return member
 
 
-class UpdateMember(_MemberWriter):
+class UpdateMember(MemberWriter):
     """Replaces a member's fields (a PUT); moving to another site keeps the member id."""
 
     async def __call__(self, member_id: int, cmd: MemberCommand) -> Member:

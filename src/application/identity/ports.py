@@ -211,6 +211,12 @@ class QrRenderer(Protocol):
     def png_data_uri(self, text: str) -> str: ...
 
 
+class SiteCatalogue(Protocol):
+    """The church's sites, as an EEBC account's `site_code` must name one (the community context keeps them)."""
+
+    async def known_site(self, code: str) -> bool: ...
+
+
 class PhoneNumbers(Protocol):
     def normalize(self, raw: str, realm: Realm) -> str:
         """E.164 form; raises InvalidInput on a number that is not valid for the realm's region."""

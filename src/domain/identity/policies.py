@@ -20,6 +20,8 @@ EEBC_ROLES = frozenset(
     }
 )
 SPOTVIBE_ROLES = frozenset({"user", "admin"})
+# The church's default sites (they exist on every database); more are rows of the community context's sites,
+# which identity asks through its `SiteCatalogue` port.
 EEBC_SITES = frozenset({"CAB", "MAC"})
 
 ROLES_BY_REALM: dict[Realm, frozenset[str]] = {

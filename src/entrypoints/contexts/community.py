@@ -9,6 +9,7 @@ from entrypoints.di.community import CommunityAdapters, CommunityPersistence, Co
 from entrypoints.di.memory.community import CommunityMemory
 from entrypoints.http.faces.eebc.controllers import members as eebc_members
 from entrypoints.http.faces.eebc.controllers import staff_community as eebc_staff
+from entrypoints.seed_community import community_demo
 
 COMMUNITY = BoundedContext(
     name="community",
@@ -17,4 +18,5 @@ COMMUNITY = BoundedContext(
     map_entities=mapping.map_entities,
     routes={"eebc": (eebc_members.MembersController, eebc_staff.StaffSitesController,
                      eebc_staff.StaffMembersController, eebc_staff.StaffFamiliesController)},
+    demo_seed=community_demo,
 )

@@ -6,8 +6,9 @@ from dishka import Provider, Scope, provide, provide_all
 
 from adapters.auth.phones import GuianaPhoneNumbers
 from adapters.sql.community import repositories as sql
-from adapters.sql.community.directory import SqlChurchDirectory
+from adapters.sql.community.directory import SqlChurchDirectory, SqlSiteCatalogue
 from application.community import services
+from application.community.imports import ImportMembers
 from application.community.ports import (
     CommunityConfig,
     CommunityReads,
@@ -17,6 +18,7 @@ from application.community.ports import (
     SiteRepository,
 )
 from application.community.queries import CommunityQueries
+from application.identity.ports import SiteCatalogue
 from application.shared.church import ChurchDirectory
 
 
@@ -34,6 +36,7 @@ class CommunityPersistence(Provider):
     scope = Scope.REQUEST
 
     directory = provide(SqlChurchDirectory, provides=ChurchDirectory)
+    site_catalogue = provide(SqlSiteCatalogue, provides=SiteCatalogue)  # identity's port: EEBC accounts' sites
     sites = provide(sql.SqlSiteRepository, provides=SiteRepository)
     members = provide(sql.SqlMemberRepository, provides=MemberRepository)
     families = provide(sql.SqlFamilyRepository, provides=FamilyRepository)
@@ -47,5 +50,5 @@ class CommunityUseCases(Provider):
     use_cases = provide_all(
         services.CreateSite, services.UpdateSite, services.CreateMember, services.UpdateMember,
         services.ArchiveMember, services.LinkAccount, services.CreateFamily, services.RenameFamily,
-        services.DeleteFamily,
+        services.DeleteFamily, ImportMembers,
     )

@@ -150,3 +150,29 @@ async def test_concurrent_creates_get_distinct_member_ids(api: Api) -> None:
     assert all(r.status_code == 201 for r in created), [r.text for r in created]
     codes = sorted(r.json()["data"]["member_id"] for r in created)
     assert codes == [f"EEBC-CAB-{n:04d}" for n in range(1, 13)]
+
+
+async def test_accounts_name_a_site_of_the_sites_table(api: Api) -> None:
+    from application.identity.services import RegisterCommand, RegisterUser
+    from domain.identity.model import Realm
+    from domain.shared.errors import InvalidInput
+    from tests.http.eebc.conftest import PASSWORD, create_user
+
+    await ensure_sites(api)
+    admin = await staff(api)
+
+    async def register(site: str) -> None:
+        async with api.container() as request:
+            use_case = await request.get(RegisterUser)
+            await use_case(RegisterCommand(realm=Realm.EEBC, username=f"paul.{site.lower()}",
+                                           email=f"paul.{site.lower()}@example.com", password=PASSWORD,
+                                           site_code=site), administrative=True)
+
+    try:
+        await register("KOU")
+        raise AssertionError("KOU is no site yet")
+    except InvalidInput as error:
+        assert "site" in error.details
+    await api.client.post(STAFF_SITES, headers=admin, json={"code": "KOU", "name": "Kourou"})
+    await register("KOU")
+    assert (await create_user(api, "marc", "marc@example.com", site_code="MAC")).site_code == "MAC"

@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.community.tables import members, sites
 from application.shared.church import MemberRef, SiteRef
+from domain.community.model import DEFAULT_SITES
 
 _SITES = select(sites.c.id, sites.c.code, sites.c.name)
 _MEMBERS = select(members.c.id, members.c.member_code, members.c.first_name, members.c.last_name,
                   members.c.site_id, members.c.user_id, members.c.email, members.c.phone, members.c.status)
 ACTIVE = "actif"
+DEFAULT_SITE_CODES = frozenset(code for code, _ in DEFAULT_SITES)
 
 
 def _site(row: Any) -> SiteRef:
@@ -58,3 +60,18 @@ class SqlChurchDirectory:
             _MEMBERS.where(members.c.site_id == site_id, members.c.status == ACTIVE)
             .order_by(members.c.last_name, members.c.first_name, members.c.id))
         return [_member(row) for row in rows]
+
+
+class SqlSiteCatalogue:
+    """Identity's `SiteCatalogue`: a site code is known when it is a row of `community_sites`, or one of the two
+    default sites (CAB, MAC) that the migration inserts on every database (so an emptied test database still
+    takes them)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def known_site(self, code: str) -> bool:
+        code = code.strip().upper()
+        if code in DEFAULT_SITE_CODES:
+            return True
+        return (await self._session.execute(select(sites.c.id).where(sites.c.code == code))).first() is not None

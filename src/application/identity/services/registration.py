@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from application.identity import messages
 from application.identity.config import IdentityConfig
-from application.identity.ports import MunicipalityRepository, PasswordHasher, PhoneNumbers, UserRepository
+from application.identity.ports import (
+    MunicipalityRepository,
+    PasswordHasher,
+    PhoneNumbers,
+    SiteCatalogue,
+    UserRepository,
+)
 from application.shared.email import queue_email
 from application.shared.ports import Clock, Outbox, UnitOfWork
 from domain.identity.errors import EmailTaken, RoleNotAllowed, UsernameTaken
@@ -54,7 +60,8 @@ class RegisterUser:
 
     def __init__(self, users: UserRepository, municipalities: MunicipalityRepository, hasher: PasswordHasher,
                  phones: PhoneNumbers, outbox: Outbox, uow: UnitOfWork, clock: Clock,
-                 config: IdentityConfig) -> None:
+                 config: IdentityConfig, sites: SiteCatalogue) -> None:
+        self._sites = sites
         self._users = users
         self._municipalities = municipalities
         self._hasher = hasher
@@ -85,8 +92,8 @@ class RegisterUser:
         if role not in ROLES_BY_REALM[cmd.realm]:
             errors.add("role", f"Rôle inconnu : {role}")
         if cmd.realm is Realm.EEBC:
-            if cmd.site_code not in EEBC_SITES:
-                errors.add("site", f"Site inconnu : {cmd.site_code} (attendu : {', '.join(sorted(EEBC_SITES))})")
+            if not cmd.site_code or not await self._sites.known_site(cmd.site_code):
+                errors.add("site", f"Site inconnu : {cmd.site_code} (ex. : {', '.join(sorted(EEBC_SITES))})")
         code = (cmd.municipality_code or "").strip().upper()
         if cmd.realm is Realm.MAIRIE and not MUNICIPALITY_CODE.match(code):
             errors.add("municipality_code", "Code INSEE de la commune attendu (5 caractères, ex. 75001)")

@@ -212,6 +212,12 @@ class FamilyRenameBody(msgspec.Struct, forbid_unknown_fields=True):
     name: str
 
 
+class ImportForm(msgspec.Struct):
+    """The import's form fields besides the `file`."""
+
+    dry_run: bool | None = None
+
+
 class AccountBody(msgspec.Struct, forbid_unknown_fields=True):
     """The account staff opens for a member: username (default: `prenom.nom`), email (default: the member's),
     role (default: `membre`)."""

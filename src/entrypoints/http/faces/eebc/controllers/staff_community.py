@@ -17,16 +17,18 @@ from typing import Annotated, Any
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
 from litestar.params import Body, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from application.community import services
+from application.community.imports import ImportCommand, ImportMembers
 from application.community.queries import CommunityQueries
 from application.identity.services import Principal, RegisterCommand, RegisterUser, RequestPasswordReset
 from application.shared.ports import Clock
 from domain.community.model import MemberStatus
 from domain.identity.model import Realm
-from domain.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, StateConflict
+from domain.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, StateConflict, TooLarge
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.eebc import member_schemas as wire
 from entrypoints.http.faces.eebc.controllers.members import (
@@ -38,12 +40,13 @@ from entrypoints.http.faces.eebc.controllers.members import (
     parse_ordering,
 )
 from entrypoints.http.faces.eebc.schemas import Done
-from entrypoints.http.openapi import may_raise
+from entrypoints.http.openapi import may_raise, reads_body
 from entrypoints.http.params import Id
+from entrypoints.http.uploads import convert, read_body_and_files
 from entrypoints.http.wire import wire_names
 
 AUTH = {"principal": principal_dependency(Realm.EEBC)}
-WRITES = may_raise(InvalidInput, Forbidden, NotFound, Conflict, StateConflict)
+WRITES = may_raise(InvalidInput, Forbidden, NotFound, Conflict)
 MEMBER_FIELDS = {"site_id": "site", "family_id": "family"}
 
 
@@ -110,6 +113,25 @@ class StaffMembersController(Controller):
                                         ordering=parse_ordering(ordering), page=number, staff=True)
         return wire.StaffMemberPage(data=wire.page_body(found, *links(request, number, found.has_next)))
 
+    @post("/import/", status_code=HTTP_200_OK, opt=may_raise(InvalidInput, Forbidden, TooLarge)
+          | reads_body(wire.ImportForm, files=("file",)))
+    async def import_members(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                             use_case: FromDishka[ImportMembers], dry_run: bool = False) -> wire.ImportOk:
+        """multipart/form-data with a `file` (CSV, UTF-8 or Latin-1, `;` or `,`; columns in docs/community.md:
+        `site`, `first_name`, `last_name` required) and `dry_run` (form field or query, default false: with true
+        nothing is created). 2 MB and 5,000 rows at most (413). Answers what was (or would be) created and, row
+        by row (line numbers of the file, the header being line 1), what was refused and why."""
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise HTTPException(status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE)
+        fields, files = await read_body_and_files(request, file_fields=("file",))
+        if "file" not in files:
+            raise InvalidInput.on_field("file", "Un fichier CSV est attendu (champ file)")
+        form = convert(fields, wire.ImportForm)
+        dry = dry_run or bool(form.dry_run)
+        report = await use_case(ImportCommand(actor=principal.actor, data=files["file"].data, dry_run=dry))
+        return wire.ImportOk(data=wire.ImportData(created=report.created, dry_run=dry, refused=[
+            wire.ImportRefusal(row=row, errors=errors) for row, errors in report.refused]))
+
     @get("/{member_id:int}/", opt=may_raise(NotFound, Forbidden))
     async def show(self, member_id: Id, principal: NamedDependency[Principal], queries: FromDishka[CommunityQueries],
                    clock: FromDishka[Clock]) -> wire.StaffMemberOk:
@@ -139,7 +161,8 @@ class StaffMembersController(Controller):
         await use_case(principal.actor, member_id)
         return Done(message="Membre archivé")
 
-    @post("/{member_id:int}/account/", status_code=HTTP_201_CREATED, opt=WRITES)
+    @post("/{member_id:int}/account/", status_code=HTTP_201_CREATED,
+          opt=may_raise(InvalidInput, Forbidden, NotFound, Conflict, StateConflict))
     async def open_account(self, request: Request[Any, Any, Any], member_id: Id, principal: NamedDependency[Principal],
                            queries: FromDishka[CommunityQueries], register: FromDishka[RegisterUser],
                            link: FromDishka[services.LinkAccount], first_login: FromDishka[RequestPasswordReset],
