@@ -37,13 +37,15 @@ PUBLIC = {
                  "GET /api/events/categories/", "GET /api/events/stats/", "GET /api/events/trending/"},
     "mairie": {f"POST /mairie/api/v1/auth/{path}/" for path in (
         "login", "token/refresh", "email/verify/send", "email/verify/confirm", "password/forgot", "password/reset")},
-    "eebc": {"POST /eebc/api/v1/auth/login/", "POST /eebc/api/v1/auth/refresh/"},
+    "eebc": {"POST /eebc/api/v1/auth/login/", "POST /eebc/api/v1/auth/refresh/",
+             "GET /eebc/api/v1/worship/feeds/{filename}/"},  # worship's ICS feed: the secret URL is the credential
 }
 OPTIONAL_TOKEN = {"spotvibe": {"POST /api/auth/2fa/verify/", "GET /api/events/", "GET /api/events/{pk}/",
                                "GET /api/events/{event_id}/participants/"},
                   "mairie": {"POST /mairie/api/v1/auth/register/"}, "eebc": set()}
 STATE_CONFLICTS = {"spotvibe": {"DELETE /api/events/{pk}/delete/", "POST /api/events/{event_id}/check-in/"},
-                   "eebc": set()}
+                   "eebc": {"POST /eebc/api/v1/worship/confirm/",  # worship: answers close 48 h before
+                            "POST /eebc/api/v1/worship/replacements/{assignment_id}/accept/"}}  # first accept wins
 PROFILES = {"spotvibe": ("/api/users/profile/", "photo_profil"), "mairie": ("/mairie/api/v1/auth/profile/", "avatar"),
             "eebc": ("/eebc/api/v1/profile/", "photo")}
 CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "endpoints.tsv"
