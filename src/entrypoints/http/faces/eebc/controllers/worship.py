@@ -3,13 +3,13 @@ declined slot, and each member's ICS feed at a secret URL."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.calendar.worship_ics import render_feed
@@ -32,14 +32,24 @@ from domain.shared.ids import MAX_ID
 from domain.worship.model import Answer
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.eebc import worship_schemas as wire
-from entrypoints.http.openapi import may_raise
+from entrypoints.http.openapi import may_raise, reads_body
 from entrypoints.http.params import Id, Page
+from entrypoints.http.uploads import convert
 
 REALM = Realm.EEBC
 AUTHENTICATED = {"principal": principal_dependency(REALM)}
 SiteFilter = Annotated[int | None, Parameter(ge=1, le=MAX_ID, description="Filtrer par ID de site")]
 PageSize = Annotated[int | None, Parameter(ge=1, le=100)]
 FEEDS = "/eebc/api/v1/worship/feeds/"
+T = TypeVar("T")
+
+
+async def body_of(request: Request[Any, Any, Any], shape: type[T]) -> T:
+    """The JSON body, read once the caller is known (so that an anonymous call is a 401 whatever it sent)."""
+    value = await request.json()
+    if not isinstance(value, dict):
+        raise InvalidInput("Le corps de la requête doit être un objet JSON")
+    return convert(value, shape)
 
 
 def page_url(request: Request[Any, Any, Any], page: int) -> str:
@@ -89,11 +99,12 @@ class WorshipController(Controller):
         return wire.service_out(await use_case(principal.actor, service_id))
 
     @post("/confirm/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED,
-          opt=may_raise(InvalidInput, NotFound, Forbidden, StateConflict))
-    async def confirm(self, data: JSONBody[wire.ConfirmBody], principal: NamedDependency[Principal],
+          opt=may_raise(InvalidInput, NotFound, Forbidden, StateConflict) | reads_body(wire.ConfirmBody))
+    async def confirm(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                       use_case: FromDishka[AnswerAssignment]) -> wire.AnswerOk:
         """Confirm or decline one's own assignment. Answers close 48 hours before the service (409); a decline
         offers the slot to the site's free members who serve in that role."""
+        data = await body_of(request, wire.ConfirmBody)
         action = data.answer()
         done = await use_case(AnswerCommand(principal.actor, data.assignment_id, action, data.decline_reason or ""))
         message = "Assignation confirmée" if action is Answer.CONFIRM else "Assignation déclinée"

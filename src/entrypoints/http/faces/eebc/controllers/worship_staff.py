@@ -3,10 +3,11 @@ serve in them. `admin` and `pasteur` on every site; `ancien`, `diacre`, `secreta
 
 from __future__ import annotations
 
+from typing import Any
+
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from application.identity.services import Principal
@@ -15,7 +16,8 @@ from domain.identity.model import Realm
 from domain.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.eebc import worship_schemas as wire
-from entrypoints.http.openapi import may_raise
+from entrypoints.http.faces.eebc.controllers.worship import body_of
+from entrypoints.http.openapi import may_raise, reads_body
 from entrypoints.http.params import Id
 from entrypoints.http.wire import wire_names
 
@@ -30,17 +32,19 @@ class WorshipStaffController(Controller):
     tags = ("staff: worship",)
     dependencies = AUTHENTICATED
 
-    @post("/services/", status_code=HTTP_201_CREATED, opt=WRITE)
-    async def create_service(self, data: JSONBody[wire.ServiceBody], principal: NamedDependency[Principal],
+    @post("/services/", status_code=HTTP_201_CREATED, opt=WRITE | reads_body(wire.ServiceBody))
+    async def create_service(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                              use_case: FromDishka[staff.CreateService]) -> wire.StaffServiceOk:
         """`date` and `start_time` are the church's local time (America/Cayenne)."""
+        data = await body_of(request, wire.ServiceBody)
         with wire_names(SERVICE_FIELDS):
             return wire.staff_service_ok(await use_case(principal.actor, data.fields()))
 
-    @put("/services/{service_id:int}/", status_code=HTTP_200_OK, opt=WRITE)
-    async def update_service(self, service_id: Id, data: JSONBody[wire.ServiceBody],
+    @put("/services/{service_id:int}/", status_code=HTTP_200_OK, opt=WRITE | reads_body(wire.ServiceBody))
+    async def update_service(self, service_id: Id, request: Request[Any, Any, Any],
                              principal: NamedDependency[Principal],
                              use_case: FromDishka[staff.UpdateService]) -> wire.StaffServiceOk:
+        data = await body_of(request, wire.ServiceBody)
         with wire_names(SERVICE_FIELDS):
             return wire.staff_service_ok(await use_case(principal.actor, service_id, data.fields()))
 
@@ -58,20 +62,22 @@ class WorshipStaffController(Controller):
         return wire.StaffAssignmentsOk(data=[wire.staff_assignment(a) for a in found])
 
     @post("/services/{service_id:int}/assignments/", status_code=HTTP_201_CREATED,
-          opt=may_raise(InvalidInput, NotFound, Forbidden, Conflict))
-    async def assign(self, service_id: Id, data: JSONBody[wire.AssignmentBody], principal: NamedDependency[Principal],
+          opt=may_raise(InvalidInput, NotFound, Forbidden, Conflict) | reads_body(wire.AssignmentBody))
+    async def assign(self, service_id: Id, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                      use_case: FromDishka[staff.CreateAssignment]) -> wire.StaffAssignmentOk:
         """Never refused for a clash: `warnings` lists the member's other assignments at an overlapping time
         (in any site)."""
+        data = await body_of(request, wire.AssignmentBody)
         with wire_names(ASSIGNMENT_FIELDS):
             return wire.staff_assignment_ok(await use_case(principal.actor, service_id, data.fields()))
 
     @put("/services/{service_id:int}/assignments/{assignment_id:int}/", status_code=HTTP_200_OK,
-         opt=may_raise(InvalidInput, NotFound, Forbidden, Conflict))
-    async def update_assignment(self, service_id: Id, assignment_id: Id, data: JSONBody[wire.AssignmentBody],
+         opt=may_raise(InvalidInput, NotFound, Forbidden, Conflict) | reads_body(wire.AssignmentBody))
+    async def update_assignment(self, service_id: Id, assignment_id: Id, request: Request[Any, Any, Any],
                                 principal: NamedDependency[Principal],
                                 use_case: FromDishka[staff.UpdateAssignment]) -> wire.StaffAssignmentOk:
         """Staff may change an assignment (its status too) after the members' 48-hour deadline."""
+        data = await body_of(request, wire.AssignmentBody)
         with wire_names(ASSIGNMENT_FIELDS):
             return wire.staff_assignment_ok(await use_case(principal.actor, service_id, assignment_id,
                                                            data.fields()))
@@ -89,17 +95,20 @@ class WorshipStaffController(Controller):
         """Every role, with the ids of the members who serve in it (own-site staff: their site's members)."""
         return wire.RolesOk(data=[wire.role_out(role, members) for role, members in await use_case(principal.actor)])
 
-    @post("/roles/", status_code=HTTP_201_CREATED, opt=may_raise(InvalidInput, Forbidden, Conflict))
-    async def create_role(self, data: JSONBody[wire.RoleBody], principal: NamedDependency[Principal],
+    @post("/roles/", status_code=HTTP_201_CREATED,
+          opt=may_raise(InvalidInput, Forbidden, Conflict) | reads_body(wire.RoleBody))
+    async def create_role(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                           use_case: FromDishka[staff.CreateRole]) -> wire.RoleOk:
         """Roles are shared by every site: `admin` and `pasteur` create them."""
+        data = await body_of(request, wire.RoleBody)
         role = await use_case(principal.actor, staff.RoleFields(data.code, data.name))
         return wire.RoleOk(data=wire.role_out(role, []))
 
-    @post("/roles/{role_id:int}/members/", status_code=HTTP_200_OK, opt=WRITE)
-    async def serve(self, role_id: Id, data: JSONBody[wire.RoleMemberBody], principal: NamedDependency[Principal],
+    @post("/roles/{role_id:int}/members/", status_code=HTTP_200_OK, opt=WRITE | reads_body(wire.RoleMemberBody))
+    async def serve(self, role_id: Id, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                     use_case: FromDishka[staff.ServeInRole]) -> wire.Done:
         """The member serves in this role: they get its replacement offers. Harmless when already so."""
+        data = await body_of(request, wire.RoleMemberBody)
         await use_case(principal.actor, role_id, data.member_id)
         return wire.Done(message="Membre ajouté au rôle")
 
