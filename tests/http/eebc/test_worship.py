@@ -12,10 +12,12 @@ import pytest
 from dishka import Provider
 
 from adapters.memory.store import FrozenClock
+from application.notifications.sending import NotifyUsers
 from domain.identity.model import User
 from tests.http.conftest import Api, frozen
 from tests.http.eebc.conftest import assert_error, bearer, create_user, log_in
 from tests.http.eebc.worship_fixtures import NOW, add_member, add_site
+from tests.http.notification_helpers import queued_notifications
 
 BASE = "/eebc/api/v1/worship"
 STAFF = "/eebc/api/v1/staff/worship"
@@ -269,3 +271,24 @@ async def test_the_ics_feed_lists_ones_assignments_at_a_secret_url(api: Api, chu
     assert_error(await api.client.get(path), 404)
     assert_error(await api.client.get(f"{BASE}/feeds/not-a-token.ics"), 404)
     assert_error(await api.client.get(f"{BASE}/feeds/", headers=church.pastor), 403)  # no member behind it
+
+
+async def test_the_reminder_cron_tells_each_assignee_once_by_push_and_email(api: Api, church: Church) -> None:
+    from application.worship.reminders import SendReminders
+
+    soon = await service(api, church, date="2026-01-16", start="18:00")  # in 30 h
+    later = await service(api, church, date="2026-01-25")
+    role_id = await role(api, church)
+    await assign(api, church, soon["id"], role_id, "jean")
+    await assign(api, church, later["id"], role_id, "marie")
+    async with api.container() as request:
+        assert await (await request.get(SendReminders))() == 1
+    async with api.container() as request:
+        assert await (await request.get(SendReminders))() == 0
+    await api.run_jobs()
+    reminders = [p for p in queued_notifications(api) if p["kind"] == "WORSHIP_REMINDER"]
+    assert [p["user_ids"] for p in reminders] == [[church.users["jean"].id]]
+    async with api.container() as request:  # the notify job, as the worker runs it: an email and a push
+        await (await request.get(NotifyUsers))(reminders[0])
+    email = await api.last_email_to("jean@example.com")
+    assert email is not None and "Choriste" in email.text and "vendredi 16/01/2026 à 18h00" in email.text
