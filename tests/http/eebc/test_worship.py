@@ -207,6 +207,12 @@ async def test_staff_warnings_roles_and_sites(api: Api, church: Church) -> None:
         "site": church.cab, "date": "2026-01-25", "start_time": "09:30", "service_type": "culte_dominical"}), 403)
     assert_error(await api.client.get(f"{STAFF}/roles/", headers=jean), 403)
     assert_error(await api.client.get(f"{STAFF}/services/{here['id']}/assignments/", headers=jean), 403)
+    managed = await api.client.get(f"{STAFF}/services/", headers=church.deacon)
+    assert {s["site"] for s in managed.json()["data"]["results"]} == {church.cab}
+    assert (await api.client.get(f"{STAFF}/services/", headers=church.deacon, params={"site": church.mac})
+            ).json()["data"]["count"] == 0
+    assert (await api.client.get(f"{STAFF}/services/", headers=church.pastor)).json()["data"]["count"] == 3
+    assert_error(await api.client.get(f"{STAFF}/services/", headers=jean), 403)
     listed = await api.client.get(f"{STAFF}/services/{here['id']}/assignments/", headers=church.pastor)
     assert [a["member"] for a in listed.json()["data"]] == [church.members["jean"]]
     roles = (await api.client.get(f"{STAFF}/roles/", headers=church.deacon)).json()["data"]

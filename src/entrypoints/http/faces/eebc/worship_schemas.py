@@ -204,6 +204,16 @@ class StaffServiceOk(msgspec.Struct, kw_only=True):
     data: StaffServiceOut
 
 
+class StaffServicePage(msgspec.Struct):
+    count: int
+    results: list[StaffServiceOut]
+
+
+class StaffServicesOk(msgspec.Struct, kw_only=True):
+    success: bool = True
+    data: StaffServicePage
+
+
 class RoleOut(msgspec.Struct):
     id: int
     code: str
@@ -268,11 +278,15 @@ def staff_assignment_ok(result: AssignmentResult) -> StaffAssignmentOk:
         WarningOut(w.message, w.assignment_id, w.service_id) for w in result.warnings])
 
 
-def staff_service_ok(service: Service) -> StaffServiceOk:
+def staff_service(service: Service) -> StaffServiceOut:
     day, at = local(service.starts_at)
-    return StaffServiceOk(data=StaffServiceOut(
+    return StaffServiceOut(
         id=service.id or 0, site=service.site_id, date=day, start_time=at, service_type=service.service_type.value,
-        theme=service.theme, is_confirmed=service.is_confirmed))
+        theme=service.theme, is_confirmed=service.is_confirmed)
+
+
+def staff_service_ok(service: Service) -> StaffServiceOk:
+    return StaffServiceOk(data=staff_service(service))
 
 
 def role_out(role: Role, members: list[int]) -> RoleOut:

@@ -16,9 +16,9 @@ from domain.identity.model import Realm
 from domain.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from entrypoints.http.auth import principal_dependency
 from entrypoints.http.faces.eebc import worship_schemas as wire
-from entrypoints.http.faces.eebc.controllers.worship import body_of
+from entrypoints.http.faces.eebc.controllers.worship import PageSize, SiteFilter, body_of
 from entrypoints.http.openapi import may_raise, reads_body
-from entrypoints.http.params import Id
+from entrypoints.http.params import Id, Page
 from entrypoints.http.wire import wire_names
 
 AUTHENTICATED = {"principal": principal_dependency(Realm.EEBC)}
@@ -31,6 +31,14 @@ class WorshipStaffController(Controller):
     path = "/api/v1/staff/worship"
     tags = ("staff: worship",)
     dependencies = AUTHENTICATED
+
+    @get("/services/", opt=may_raise(Forbidden))
+    async def services(self, principal: NamedDependency[Principal], use_case: FromDishka[staff.ListStaffServices],
+                       site: SiteFilter = None, page: Page = 1, page_size: PageSize = None) -> wire.StaffServicesOk:
+        """The services one manages (own-site staff: their site's), from three months back on, soonest first."""
+        size = page_size or 20
+        count, found = await use_case(principal.actor, site, limit=size, offset=(page - 1) * size)
+        return wire.StaffServicesOk(data=wire.StaffServicePage(count, [wire.staff_service(s) for s in found]))
 
     @post("/services/", status_code=HTTP_201_CREATED, opt=WRITE | reads_body(wire.ServiceBody))
     async def create_service(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
