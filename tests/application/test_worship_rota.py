@@ -201,3 +201,17 @@ async def test_history_and_my_assignments(world: World) -> None:
     assert [v.service.id for v in mine.results] == [coming.id]
     upcoming = await world.use(rota.ListServices)(rota.ListServicesQuery(eebc(102), site_id=world.cab.id))
     assert upcoming.count == 2
+
+
+async def test_the_demo_seed_adds_a_month_of_services_once_and_nothing_without_sites() -> None:
+    from entrypoints.seed_worship import worship_demo
+
+    empty = World.__new__(World)
+    empty.container = memory_container()
+    assert await worship_demo(empty.container) == {"roles": 0, "services": 0, "assignments": 0}
+    world = World()
+    added = await worship_demo(world.container)
+    assert added == {"roles": 5, "services": 16, "assignments": 56}
+    assert await worship_demo(world.container) == {"roles": 0, "services": 0, "assignments": 0}
+    page = await world.use(rota.ListServices)(rota.ListServicesQuery(eebc(101), page_size=100))
+    assert page.count == 16 and all(view.assignments for view in page.results)

@@ -37,7 +37,8 @@ PUBLIC = {
                  "GET /api/events/categories/", "GET /api/events/stats/", "GET /api/events/trending/"},
     "mairie": {f"POST /mairie/api/v1/auth/{path}/" for path in (
         "login", "token/refresh", "email/verify/send", "email/verify/confirm", "password/forgot", "password/reset")},
-    "eebc": {"POST /eebc/api/v1/auth/login/", "POST /eebc/api/v1/auth/refresh/"},
+    "eebc": {"POST /eebc/api/v1/auth/login/", "POST /eebc/api/v1/auth/refresh/",
+             "GET /eebc/api/v1/worship/feeds/{filename}/"},  # worship's ICS feed: the secret URL is the credential
 }
 OPTIONAL_TOKEN = {"spotvibe": {"POST /api/auth/2fa/verify/", "GET /api/events/", "GET /api/events/{pk}/",
                                "GET /api/events/{event_id}/participants/"},
@@ -45,7 +46,9 @@ OPTIONAL_TOKEN = {"spotvibe": {"POST /api/auth/2fa/verify/", "GET /api/events/",
 STATE_CONFLICTS = {"spotvibe": {"DELETE /api/events/{pk}/delete/", "POST /api/events/{event_id}/check-in/"},
                    "eebc": {"POST /eebc/api/v1/events/{event_id}/register/",  # full, cancelled, past, twice
                             "DELETE /eebc/api/v1/staff/events/{event_id}/",  # has registrations
-                            "POST /eebc/api/v1/staff/members/{member_id}/account/"}}
+                            "POST /eebc/api/v1/staff/members/{member_id}/account/",
+                            "POST /eebc/api/v1/worship/confirm/",  # worship: answers close 48 h before
+                            "POST /eebc/api/v1/worship/replacements/{assignment_id}/accept/"}}  # first accept wins
 PROFILES = {"spotvibe": ("/api/users/profile/", "photo_profil"), "mairie": ("/mairie/api/v1/auth/profile/", "avatar"),
             "eebc": ("/eebc/api/v1/profile/", "photo")}
 CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "endpoints.tsv"

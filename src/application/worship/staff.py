@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from application.shared.church import ChurchDirectory
-from application.shared.ports import UnitOfWork
-from application.worship.ports import WorshipRepository
+from application.shared.ports import Clock, UnitOfWork
+from application.worship.ports import ServiceFilter, WorshipRepository
 from application.worship.scope import SERVICE_NOT_FOUND, check_manages_site, overlapping, own_site_id, require_staff
 from domain.shared.actor import Actor
 from domain.shared.errors import FieldErrors, NotFound
@@ -232,3 +232,21 @@ class ServeInRole(_Staff):
         else:
             await self._rota.remove_role_member(role.id, member_id)
         await self._uow.commit()
+
+
+class ListStaffServices(_Staff):
+    """The services the staff member manages (own-site staff: their site's), from three months back on,
+    soonest first."""
+
+    def __init__(self, rota: WorshipRepository, directory: ChurchDirectory, uow: UnitOfWork, clock: Clock) -> None:
+        super().__init__(rota, directory, uow)
+        self._clock = clock
+
+    async def __call__(self, actor: Actor, site_id: int | None, *, limit: int, offset: int
+                       ) -> tuple[int, list[Service]]:
+        own = await own_site_id(self._directory, actor)
+        if own is not None and site_id not in (None, own):
+            return 0, []
+        where = ServiceFilter(site_id=own if own is not None else site_id,
+                              starts_from=self._clock.now() - timedelta(days=92))
+        return await self._rota.services(where, limit=limit, offset=offset)

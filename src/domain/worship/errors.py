@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.shared.errors import Conflict, StateConflict
+from domain.shared.errors import StateConflict
 
 
 class AnswersClosed(StateConflict):
@@ -15,7 +15,7 @@ class AlreadyAnswered(StateConflict):
         super().__init__(f"Cette assignation est déjà au statut « {status} »")
 
 
-class SlotTaken(Conflict):
+class SlotTaken(StateConflict):
     def __init__(self) -> None:
         super().__init__("Ce remplacement n'est plus disponible : un autre membre l'a déjà accepté")
 

@@ -35,7 +35,7 @@ class WorshipUseCases(Provider):
 
     use_cases = provide_all(
         rota.ListServices, rota.ServiceDetail, rota.AnswerAssignment, rota.AcceptReplacement,
-        staff.CreateService, staff.UpdateService, staff.DeleteService, staff.ListAssignments,
+        staff.ListStaffServices, staff.CreateService, staff.UpdateService, staff.DeleteService, staff.ListAssignments,
         staff.CreateAssignment, staff.UpdateAssignment, staff.DeleteAssignment,
         staff.CreateRole, staff.ListRoles, staff.ServeInRole,
         FeedTokens, ReadFeed, SendReminders,
