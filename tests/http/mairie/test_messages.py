@@ -3,6 +3,7 @@ each with bad input, anonymous, citizen vs staff, another citizen, another munic
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.http.conftest import Api
@@ -225,3 +226,18 @@ async def test_delete_by_mayor_only(api: Api) -> None:
     assert deleted.status_code == 204
     error(await api.client.get(one, headers=town.mayor), 404, "NOT_FOUND")
     error(await api.client.delete(one, headers=town.mayor), 404, "NOT_FOUND")
+
+
+async def test_concurrent_replies_all_count(api: Api) -> None:
+    town = await Town(api).setup()
+    created = await town.opened()
+    reply = f"{URL}{created['id']}/reply/"
+
+    answers = await asyncio.gather(*(api.client.post(reply, data={"content": f"Réponse {n}"}, headers=headers)
+                                     for n, headers in enumerate((town.mayor, town.moderator) * 3)))
+
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers]
+    own = (await api.client.get(URL, headers=town.citizen)).json()
+    assert own["unread_count"] == 1 and own["results"][0]["unread_count"] == 6
+    detail = (await api.client.get(f"{URL}{created['id']}/", headers=town.mayor)).json()
+    assert len(detail["messages"]) == 7
