@@ -238,3 +238,13 @@ async def test_a_corrupt_image_is_refused_on_its_field_and_nothing_stays(town: T
         await town.opened(attachments=[Upload("plan.pdf", "application/pdf", PDF), Upload("x.png", "", broken)])
     assert set(refused.value.details) == {"attachments"}
     assert not town.files.files and not town.store.table("messaging_conversations")
+
+
+def test_an_emailed_answer_keeps_only_its_new_part() -> None:
+    from application.messaging.inbound import reply_token, without_quote
+
+    assert without_quote("Merci !\r\n\r\nLe 5 déc. 2025 à 10:00, Mairie a écrit :\r\n> Bonjour") == "Merci !"
+    assert without_quote("Thanks\nOn Fri, Dec 5, 2025 Mairie wrote:\n> Hi") == "Thanks"
+    assert without_quote("> only a quote") == ""
+    assert reply_token("conv+" + "A" * 32 + "@reponses.test") == "a" * 32
+    assert reply_token("mairie@reponses.test") is None and reply_token("conv+123@x") is None

@@ -66,7 +66,7 @@ def test_each_face_mounts_the_controllers_its_contexts_declare() -> None:
         paths = openapi_document(face, "/")["paths"]
         declared = {handler.path for handler in routes(face)}  # type: ignore[union-attr]
         assert declared and all(any(path.startswith(prefix) for path in paths) for prefix in declared)
-    assert {handler.__name__ for handler in webhooks()} == {"StripeWebhook", "PaymentReturnPages"}  # type: ignore[union-attr]
+    assert {handler.__name__ for handler in webhooks()} == {"StripeWebhook", "PaymentReturnPages", "InboundMailWebhook"}  # type: ignore[union-attr]
 
 
 def _entry_use_cases() -> set[type]:

@@ -31,6 +31,10 @@ class MemoryConversationRepository:
         assert conversation.id is not None
         self._rows[conversation.id] = self._store.keep(conversation)
 
+    async def by_token_for_update(self, reply_token: str) -> Conversation | None:
+        found = next((c for c in self._rows.values() if c.reply_token == reply_token), None)
+        return detached(found) if found else None
+
     async def delete(self, conversation: Conversation) -> list[str]:
         self._rows.pop(conversation.id or 0, None)
         messages: dict[int, Message] = self._store.table(MESSAGES)
@@ -57,6 +61,9 @@ class MemoryMessageRepository:
             attachment.id, attachment.message_id = self._store.next_id(ATTACHMENTS), message.id
             self._attachments[attachment.id] = detached(attachment)
         return message
+
+    async def has_external(self, external_id: str) -> bool:
+        return any(m.external_id == external_id for m in self._rows.values())
 
     async def mark_read(self, conversation_id: int, *, from_citizen: bool, now: datetime) -> None:
         for message in self._rows.values():

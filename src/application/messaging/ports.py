@@ -23,6 +23,10 @@ class ConversationRepository(Protocol):
 
     async def save(self, conversation: Conversation) -> None: ...
 
+    async def by_token_for_update(self, reply_token: str) -> Conversation | None:
+        """The conversation whose reply-to address carries this token, locked."""
+        ...
+
     async def delete(self, conversation: Conversation) -> list[str]:
         """Removes it with its messages and attachments; gives back the attachments' paths (files to delete)."""
         ...
@@ -31,6 +35,10 @@ class ConversationRepository(Protocol):
 class MessageRepository(Protocol):
     async def add(self, message: Message, attachments: Sequence[Attachment]) -> Message:
         """Stores the message and its attachments, giving them their ids."""
+        ...
+
+    async def has_external(self, external_id: str) -> bool:
+        """Whether an emailed reply with this provider id is stored already."""
         ...
 
     async def mark_read(self, conversation_id: int, *, from_citizen: bool, now: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from application.shared.ports import EmailMessage, EmailSender, Outbox, OutboxMessage, SmsMessage, SmsSender
 
 SEND_EMAIL = "notify_send_email"
@@ -9,13 +11,11 @@ SEND_SMS = "notify_send_sms"
 
 
 def queue_email(outbox: Outbox, message: EmailMessage, *, key: str) -> None:
-    outbox.add(
-        OutboxMessage(
-            topic=SEND_EMAIL,
-            payload={"to": message.to, "subject": message.subject, "text": message.text, "html": message.html},
-            key=key,
-        )
-    )
+    payload: dict[str, object] = {"to": message.to, "subject": message.subject, "text": message.text,
+                                  "html": message.html}
+    if message.headers:  # e.g. Reply-To
+        payload["headers"] = dict(message.headers)
+    outbox.add(OutboxMessage(topic=SEND_EMAIL, payload=payload, key=key))
 
 
 def queue_sms(outbox: Outbox, message: SmsMessage, *, key: str) -> None:
@@ -28,13 +28,15 @@ class SendEmail:
     def __init__(self, sender: EmailSender) -> None:
         self._sender = sender
 
-    async def __call__(self, payload: dict[str, str | None]) -> None:
+    async def __call__(self, payload: dict[str, Any]) -> None:
+        html = payload.get("html")
         await self._sender.send(
             EmailMessage(
                 to=str(payload["to"]),
                 subject=str(payload["subject"]),
                 text=str(payload["text"]),
-                html=payload.get("html"),
+                html=None if html is None else str(html),
+                headers={str(k): str(v) for k, v in (payload.get("headers") or {}).items()},
             )
         )
 

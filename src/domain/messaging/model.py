@@ -178,6 +178,7 @@ class Message:
     content: str
     created_at: datetime
     read_at: datetime | None = None  # when the other side read it
+    external_id: str | None = None  # the mail provider's id of an emailed reply (each is taken once)
     id: int | None = None
 
     @property

@@ -8,6 +8,7 @@ from entrypoints.contexts.base import BoundedContext
 from entrypoints.di.memory.messaging import MessagingMemory
 from entrypoints.di.messaging import MessagingAdapters, MessagingPersistence, MessagingUseCases
 from entrypoints.http.faces.mairie.controllers import messages as mairie_messages
+from entrypoints.http.webhooks.mail import InboundMailWebhook
 from entrypoints.seed_messaging import messaging_demo
 
 MESSAGING = BoundedContext(
@@ -17,5 +18,6 @@ MESSAGING = BoundedContext(
     map_entities=mapping.map_entities,
     announcements=ANNOUNCEMENTS,
     routes={"mairie": (mairie_messages.MessagesController,)},
+    webhooks=(InboundMailWebhook,),
     demo_seed=messaging_demo,
 )

@@ -8,7 +8,7 @@ from dishka import Provider, Scope, provide, provide_all
 
 from adapters.sql.messaging import repositories as sql
 from adapters.sql.messaging.reads import SqlMessagingReads
-from application.messaging import services
+from application.messaging import inbound, services
 from application.messaging.config import MessagingConfig
 from application.messaging.ports import ConversationRepository, MessageRepository, MessagingReads, People
 from application.messaging.queries import MessagingQueries
@@ -19,7 +19,8 @@ class MessagingAdapters(Provider):
 
     @provide
     def config(self) -> MessagingConfig:
-        return MessagingConfig(reply_domain=os.environ.get("AGORA_MESSAGING_REPLY_DOMAIN") or None)
+        return MessagingConfig(reply_domain=os.environ.get("AGORA_MESSAGING_REPLY_DOMAIN") or None,
+                               inbound_secret=os.environ.get("AGORA_MESSAGING_INBOUND_SECRET") or None)
 
 
 class MessagingPersistence(Provider):
@@ -35,4 +36,5 @@ class MessagingUseCases(Provider):
     scope = Scope.REQUEST
 
     use_cases = provide_all(services.StartConversation, services.Reply, services.UpdateConversation,
-                            services.DeleteConversation, MessagingQueries)
+                            services.DeleteConversation, MessagingQueries,
+                            inbound.ReceiveEmailReply)

@@ -35,6 +35,12 @@ class SqlConversationRepository:
         self._session.add(conversation)
         await self._session.flush()
 
+    async def by_token_for_update(self, reply_token: str) -> Conversation | None:
+        result = await self._session.execute(
+            select(Conversation).where(_conversations.c.reply_token == reply_token).with_for_update()
+            .execution_options(populate_existing=True))
+        return result.scalar_one_or_none()
+
     async def delete(self, conversation: Conversation) -> list[str]:
         paths = await self._session.scalars(
             select(_attachments.c.path).join(_messages, _messages.c.id == _attachments.c.message_id)
@@ -57,6 +63,10 @@ class SqlMessageRepository:
         self._session.add_all(list(attachments))
         await self._session.flush()
         return message
+
+    async def has_external(self, external_id: str) -> bool:
+        found = await self._session.scalar(select(_messages.c.id).where(_messages.c.external_id == external_id))
+        return found is not None
 
     async def mark_read(self, conversation_id: int, *, from_citizen: bool, now: datetime) -> None:
         side = _messages.c.sender_type == CITIZEN if from_citizen else _messages.c.sender_type != CITIZEN

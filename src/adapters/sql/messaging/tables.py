@@ -54,6 +54,7 @@ messages = Table(
     Column("sender_type", String(20), nullable=False),
     Column("content", Text, nullable=False),
     Column("read_at", DateTimeUTC(timezone=True)),
+    Column("external_id", String(200), unique=True),
     Column("created_at", DateTimeUTC(timezone=True), nullable=False),
     Index("ix_messaging_messages_conversation_created", "conversation_id", "created_at"),
 )

@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column('sender_type', sa.String(length=20), nullable=False),
         sa.Column('content', sa.Text(), nullable=False),
         sa.Column('read_at', UTC, nullable=True),
+        sa.Column('external_id', sa.String(length=200), nullable=True),
         sa.Column('created_at', UTC, nullable=False),
         sa.ForeignKeyConstraint(['conversation_id'], ['messaging_conversations.id'],
                                 name=op.f('fk_messaging_messages_conversation_id_messaging_conversations'),
@@ -72,6 +73,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['sender_id'], ['identity_users.id'],
                                 name=op.f('fk_messaging_messages_sender_id_identity_users'), ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_messaging_messages')),
+        sa.UniqueConstraint('external_id', name=op.f('uq_messaging_messages_external_id')),
     )
     op.create_index('ix_messaging_messages_conversation_created', 'messaging_messages',
                     ['conversation_id', 'created_at'], unique=False)
