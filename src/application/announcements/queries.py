@@ -33,9 +33,10 @@ class AnnouncementQueries:
         self._directory = directory
         self._clock = clock
 
-    async def _page(self, wanted: AnnouncementFilter, page: int, page_size: int) -> AnnouncementPage:
+    async def _page(self, wanted: AnnouncementFilter, page: int, page_size: int, *,
+                    with_sites: bool) -> AnnouncementPage:
         total, cards = await self._reads.page(wanted, page_size, (page - 1) * page_size)
-        wanted_sites = {c.announcement.site_id for c in cards if c.announcement.site_id is not None}
+        wanted_sites = {c.announcement.site_id for c in cards if c.announcement.site_id is not None and with_sites}
         sites = {s.id: s for s in await self._directory.sites() if s.id in wanted_sites} if wanted_sites else {}
         return AnnouncementPage(total=total, cards=cards, has_next=page * page_size < total, sites=sites,
                                 now=self._clock.now())
@@ -52,7 +53,7 @@ class AnnouncementQueries:
         wanted = AnnouncementFilter(
             reader_id=actor.user_id, site_ids=frozenset({site_id} if site_id else ()),
             active_at=self._clock.now(), search=(search or "").strip()[:SEARCH_MAX] or None, is_read=is_read)
-        return await self._page(wanted, page, page_size)
+        return await self._page(wanted, page, page_size, with_sites=False)  # the member list shows no site
 
     async def one(self, actor: Actor, announcement_id: int) -> tuple[AnnouncementCard, SiteRef | None]:
         READ_ANNOUNCEMENTS.check(actor)
@@ -76,4 +77,4 @@ class AnnouncementQueries:
             sites = frozenset({site_id} if site_id else ())
         wanted = AnnouncementFilter(reader_id=actor.user_id, site_ids=sites,
                                     search=(search or "").strip()[:SEARCH_MAX] or None)
-        return await self._page(wanted, page, page_size)
+        return await self._page(wanted, page, page_size, with_sites=True)

@@ -11,6 +11,7 @@ from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.di.announcements import AnnouncementsAdapters, AnnouncementsPersistence, AnnouncementsUseCases
 from entrypoints.di.memory.announcements import AnnouncementsMemory
 from entrypoints.http.faces.eebc.controllers import announcements as eebc_announcements
+from entrypoints.seed_announcements import announcements_demo
 
 ANNOUNCEMENTS_CONTEXT = BoundedContext(
     name="announcements",
@@ -22,4 +23,5 @@ ANNOUNCEMENTS_CONTEXT = BoundedContext(
     crons=(Cron(PUBLISH_DUE, PublishDueAnnouncements, "* * * * *"),),
     routes={"eebc": (eebc_announcements.AnnouncementsController,
                      eebc_announcements.StaffAnnouncementsController)},
+    demo_seed=announcements_demo,
 )

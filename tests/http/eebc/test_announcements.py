@@ -19,6 +19,7 @@ from adapters.sql.shared.tables import outbox
 from application.announcements.services import PublishDueAnnouncements, PushAnnouncement
 from application.announcements.topics import PUSH_ANNOUNCEMENT
 from application.notifications.topics import NOTIFY
+from entrypoints.seed_announcements import announcements_demo
 from tests.http.conftest import Api, frozen
 from tests.http.eebc.conftest import assert_error, bearer, create_user, log_in
 
@@ -242,3 +243,20 @@ async def test_bad_queries_and_ids_are_400s(church: Church) -> None:
         response = await api.client.request("POST" if url.endswith("mark_read/") else "GET", url, headers=h)
         assert response.status_code in (400, 404), response.text
     assert (await api.client.get(LIST, params={"page": 50}, headers=h)).json()["results"] == []
+
+
+async def test_the_demo_seed_adds_announcements_once_and_nothing_without_sites(api: Api, clock: FrozenClock) -> None:
+    assert await announcements_demo(api.container) == {}
+    async with api.container() as request:
+        session = await request.get(AsyncSession)
+        for code, name in (("CAB", "Cabassou"), ("MAC", "Macouria")):
+            await session.execute(insert(sites).values(code=code, name=name, address="", city="", is_active=True,
+                                                       next_member_number=1, created_at=clock.now()))
+        await session.commit()
+    assert await announcements_demo(api.container) == {"announcements": 8}
+    assert await announcements_demo(api.container) == {}
+    await create_user(api, "lecteur", "lecteur@example.com", role="membre", site_code="MAC")
+    headers = bearer((await log_in(api, "lecteur"))["access"])
+    page = (await api.client.get(LIST, headers=headers)).json()
+    assert page["count"] == 4 and page["results"][0]["author"] == "Pasteur Martin"
+    assert page["results"][0]["is_pinned"] and page["results"][0]["priority"] == "urgent"

@@ -85,6 +85,16 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_FIELDS = [c for c in _a.c if c.name != "id"]
+
+
+def _card(row: Any) -> AnnouncementCard:
+    """A read model built from the row alone (Core, not the ORM's identity map: cheaper on a list)."""
+    fields = {c.name: getattr(row, c.name) for c in _FIELDS}
+    announcement = Announcement(id=row.id, **fields)
+    return AnnouncementCard(announcement, bool(row.is_read))
+
+
 class SqlAnnouncementReads:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -113,13 +123,12 @@ class SqlAnnouncementReads:
         if not total:
             return 0, []
         rows = await self._session.execute(
-            select(Announcement, self._is_read(wanted.reader_id).label("is_read")).where(*where)
+            select(*_a.c, self._is_read(wanted.reader_id).label("is_read")).where(*where)
             .order_by(_a.c.is_pinned.desc(), _PRIORITY.desc(), _a.c.start_date.desc(), _a.c.id.desc())
             .limit(limit).offset(offset))
-        return int(total), [AnnouncementCard(row[0], bool(row.is_read)) for row in rows]
+        return int(total), [_card(row) for row in rows]
 
     async def one(self, announcement_id: int, reader_id: int) -> AnnouncementCard | None:
         row = (await self._session.execute(
-            select(Announcement, self._is_read(reader_id).label("is_read"))
-            .where(_a.c.id == announcement_id))).first()
-        return AnnouncementCard(row[0], bool(row.is_read)) if row else None
+            select(*_a.c, self._is_read(reader_id).label("is_read")).where(_a.c.id == announcement_id))).first()
+        return _card(row) if row else None
