@@ -33,9 +33,9 @@ async def test_the_demo_seed_fills_the_catalogue_once(api: Api) -> None:
         session = await request.get(AsyncSession)
         sold = (await session.execute(select(sales_tables.tickets.c.status))).scalars().all()
     assert set(sold) == {"PAYE"} and len(sold) == first["ticketing.tickets"]
-    assert again == {"ticketing.accounts": 0, "ticketing.events": 0, "ticketing.participations": 0,
-                     "ticketing.ticket_types": 0, "ticketing.tickets": 0, "notifications.notifications": 0,
-                     "community.sites": 0, "community.members": 0, "community.families": 0, "community.accounts": 0}
+    # A second run adds nothing, in any context (each reports its counts, or nothing at all).
+    assert {"ticketing.events", "ticketing.tickets", "community.members"} <= set(again)
+    assert {name: count for name, count in again.items() if count} == {}
     assert await statuses(api) == found
     catalogue = (await api.client.get("/api/events/")).json()
     assert catalogue["count"] == 25  # published and not over
