@@ -5,6 +5,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide, provide_all
 
 from adapters.sql.announcements import repositories as sql
+from adapters.sql.announcements.reads import SqlAnnouncementReads
 from application.announcements import services
 from application.announcements.config import AnnouncementsConfig
 from application.announcements.ports import (
@@ -26,6 +27,7 @@ class AnnouncementsAdapters(Provider):
         return AnnouncementsConfig()
 
     pushes = provide(AnnouncementPushes, provides=PushRequests)
+    reads = provide(SqlAnnouncementReads, provides=AnnouncementReads)
 
 
 class AnnouncementsPersistence(Provider):
@@ -34,7 +36,6 @@ class AnnouncementsPersistence(Provider):
     announcements = provide(sql.SqlAnnouncementRepository, provides=AnnouncementRepository)
     reads = provide(sql.SqlReadMarks, provides=ReadMarks)
     authors = provide(sql.SqlAuthorNames, provides=AuthorNames)
-    queries_reads = provide(sql.SqlAnnouncementReads, provides=AnnouncementReads)
 
 
 class AnnouncementsUseCases(Provider):

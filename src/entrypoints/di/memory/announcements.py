@@ -14,4 +14,4 @@ class AnnouncementsMemory(Provider):
     announcements = provide(memory.MemoryAnnouncementRepository, provides=AnnouncementRepository)
     reads = provide(memory.MemoryReadMarks, provides=ReadMarks)
     authors = provide(memory.MemoryAuthorNames, provides=AuthorNames)
-    queries_reads = provide(memory.MemoryAnnouncementReads, provides=AnnouncementReads)
+    queries_reads = provide(memory.MemoryAnnouncementReads, scope=Scope.APP, provides=AnnouncementReads)
