@@ -1,5 +1,6 @@
 """RRULE expansion with python-dateutil (application/agenda/ports.py::RecurrenceRules).
 
+Per RFC 5545 the series start is always its first occurrence.
 Bounded: the domain refuses rules that never yield a date (domain/agenda/recurrence.py::rule_problem), this
 adapter refuses those without a date within thirty years, and every expansion stops at the end of the asked range
 (the rule's UNTIL is lowered to it): no rule scans on to the year 9999.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 FIRST_WITHIN = timedelta(days=30 * 366)
 
@@ -35,9 +36,9 @@ class DateutilRecurrenceRules:
             parsed = _parse(rule, start)
         except (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError):
             return "Règle de récurrence illisible (RFC 5545, ex. FREQ=WEEKLY;BYDAY=MO)"
-        first_by = start + FIRST_WITHIN
-        probe = _until(parsed, first_by) if vars(parsed)["_count"] is None \
-            else parsed.replace(count=None, until=first_by)
+        # the pattern itself (without its COUNT or UNTIL) must match a date within thirty years: one that never
+        # does would scan on to the year 9999 at every expansion
+        probe = parsed.replace(count=None, until=start + FIRST_WITHIN)
         if probe.after(start - timedelta(seconds=1)) is None:
             return "Cette règle ne produit aucune date dans les trente ans"
         return None
@@ -45,8 +46,11 @@ class DateutilRecurrenceRules:
     def starts(self, rule: str, series_start: datetime, after: datetime, before: datetime,
                limit: int) -> list[datetime]:
         parsed = _until(_parse(rule, series_start), before)
+        series = rruleset()
+        series.rrule(parsed)
+        series.rdate(vars(parsed)["_dtstart"])  # RFC 5545: the start is always the first occurrence
         taken: list[datetime] = []
-        for moment in islice(parsed.xafter(after, inc=True), limit):
+        for moment in islice(series.xafter(after, inc=True), limit):
             if moment >= before:
                 break
             taken.append(moment)
