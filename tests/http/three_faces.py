@@ -17,17 +17,27 @@ LOGINS = {"/api/users/login/": "email", "/mairie/api/v1/auth/login/": "email", "
 # Operations that read their body themselves: JSON, or a form (multipart, with files where they take some).
 READ_BY_HANDLER = [("put", "/api/users/profile/"), ("put", "/mairie/api/v1/auth/profile/"),
                    ("post", "/mairie/api/v1/auth/logout/"), ("put", "/eebc/api/v1/profile/"),
-                   ("post", "/api/events/create/"), ("put", "/api/events/1/update/")]
+                   ("post", "/api/events/create/"), ("put", "/api/events/1/update/"),
+                   ("post", "/mairie/api/v1/publications/"), ("put", "/mairie/api/v1/publications/1/"),
+                   ("post", "/mairie/api/v1/messages/conversations/"),
+                   ("put", "/mairie/api/v1/messages/conversations/1/"),
+                   ("post", "/mairie/api/v1/messages/conversations/1/reply/")]
 
 
 def json_operations() -> list[tuple[str, str]]:
-    """(method, path) of every operation of the three faces that takes a body; path parameters set to 1."""
+    """(method, path) of every operation of the three faces that takes a JSON body; path parameters set to 1.
+    Operations that take only a file upload (multipart, e.g. a CSV import) are left out."""
     found = []
     for face, prefix in PREFIXES.items():
         for path, operations in openapi_document(face, prefix)["paths"].items():
-            found += [(method, re.sub(r"\{[^}]+\}", "1", path))
-                      for method, operation in operations.items() if "requestBody" in operation]
+            found += [(method, re.sub(r"\{[^}]+\}", "1", path)) for method, operation in operations.items()
+                      if "requestBody" in operation and takes_json(operation["requestBody"])]
     return found
+
+
+def takes_json(body: dict[str, object]) -> bool:
+    content = body.get("content")
+    return not isinstance(content, dict) or any("json" in kind for kind in content)
 
 
 async def bearers(api: Api) -> dict[str, dict[str, str]]:

@@ -51,9 +51,10 @@ def may_raise(*kinds: type[DomainError]) -> dict[str, Any]:
     return {MAY_RAISE: kinds}
 
 
-def reads_body(shape: type[msgspec.Struct], *, files: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Route opt: the handler reads its body itself, as JSON or (with files) as multipart/form-data too."""
-    return {READS_BODY: (shape, files)}
+def reads_body(shape: type[msgspec.Struct], *, files: tuple[str, ...] = (), json: bool = True) -> dict[str, Any]:
+    """Route opt: the handler reads its body itself, as JSON or (with files) as multipart/form-data too; with
+    `json=False`, only as multipart/form-data (a file upload such as a CSV import)."""
+    return {READS_BODY: (shape, files, json)}
 
 
 def finish_document(app: Litestar, envelope: type[msgspec.Struct], policy: FaceErrorPolicy) -> None:
@@ -115,9 +116,10 @@ def add_component(document: OpenAPI, shape: type[msgspec.Struct]) -> tuple[Refer
     return Reference(ref=reference["$ref"]), components[shape.__name__]
 
 
-def body_read_by_hand(document: OpenAPI, shape: type[msgspec.Struct], files: tuple[str, ...]) -> RequestBody:
+def body_read_by_hand(document: OpenAPI, shape: type[msgspec.Struct], files: tuple[str, ...],
+                      json: bool = True) -> RequestBody:
     reference, schema = add_component(document, shape)
-    content = {JSON: OpenAPIMediaType(schema=reference)}
+    content = {JSON: OpenAPIMediaType(schema=reference)} if json else {}
     if files:
         binary = {name: {"type": "string", "format": "binary"} for name in files}
         form = {**schema, "properties": {**schema["properties"], **binary}}

@@ -114,7 +114,7 @@ class StaffMembersController(Controller):
         return wire.StaffMemberPage(data=wire.page_body(found, *links(request, number, found.has_next)))
 
     @post("/import/", status_code=HTTP_200_OK, opt=may_raise(InvalidInput, Forbidden, TooLarge)
-          | reads_body(wire.ImportForm, files=("file",)))
+          | reads_body(wire.ImportForm, files=("file",), json=False))
     async def import_members(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                              use_case: FromDishka[ImportMembers], dry_run: bool = False) -> wire.ImportOk:
         """multipart/form-data with a `file` (CSV, UTF-8 or Latin-1, `;` or `,`; columns in docs/community.md:
