@@ -74,6 +74,8 @@ class Settings:
     # PostgreSQL connections one process may open, all its pools together (see adapters/sql/database.py
     # ConnectionShare); `agora serve` sets it to `db_connections_total` divided among its processes.
     db_connections: int = 30
+    messaging_reply_domain: str | None = None  # replies to a town hall's email thread back: conv+<token>@<domain>
+    messaging_inbound_secret: str | None = None  # signs the inbound-mail provider's posts to /webhooks/mail/inbound/
     db_connections_total: int = 60  # what every process of one `agora serve` may open together
     lockout_max_failures: int = 5
     lockout_minutes: int = 15
@@ -153,6 +155,8 @@ class Settings:
             argon2_time_cost=int(env.get("AGORA_ARGON2_TIME_COST", "3")),
             argon2_memory_kib=int(env.get("AGORA_ARGON2_MEMORY_KIB", "65536")),
             hash_threads=int(env["AGORA_HASH_THREADS"]) if env.get("AGORA_HASH_THREADS") else None,
+            messaging_reply_domain=env.get("AGORA_MESSAGING_REPLY_DOMAIN") or None,
+            messaging_inbound_secret=env.get("AGORA_MESSAGING_INBOUND_SECRET") or None,
             db_connections=_at_least("AGORA_DB_CONNECTIONS", env.get("AGORA_DB_CONNECTIONS", "30"), 8),
             db_connections_total=_at_least("AGORA_DB_CONNECTIONS_TOTAL", env.get("AGORA_DB_CONNECTIONS_TOTAL", "60"),
                                            8),

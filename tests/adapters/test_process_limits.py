@@ -60,3 +60,11 @@ def test_a_media_limit_the_faces_could_not_read_is_refused_at_start(tmp_path: Pa
     for value in ("9000000", "0", "big"):
         with pytest.raises(ValueError, match="AGORA_MEDIA_MAX_BYTES"):
             Settings.from_env({**base, "AGORA_MEDIA_MAX_BYTES": value})
+
+
+def test_the_messaging_mail_settings_are_read_from_the_environment(tmp_path: Path) -> None:
+    base = {"AGORA_DATA_DIR": str(tmp_path), "AGORA_SECRET_KEY": "k"}
+    settings = Settings.from_env({**base, "AGORA_MESSAGING_REPLY_DOMAIN": "reponses.mairie.fr",
+                                  "AGORA_MESSAGING_INBOUND_SECRET": "s3cret"})
+    assert (settings.messaging_reply_domain, settings.messaging_inbound_secret) == ("reponses.mairie.fr", "s3cret")
+    assert Settings.from_env(base).messaging_inbound_secret is None

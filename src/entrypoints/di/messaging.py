@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from dishka import Provider, Scope, provide, provide_all
 
 from adapters.sql.messaging import repositories as sql
@@ -12,15 +10,16 @@ from application.messaging import inbound, services
 from application.messaging.config import MessagingConfig
 from application.messaging.ports import ConversationRepository, MessageRepository, MessagingReads, People
 from application.messaging.queries import MessagingQueries
+from entrypoints.settings import Settings
 
 
 class MessagingAdapters(Provider):
     scope = Scope.APP
 
     @provide
-    def config(self) -> MessagingConfig:
-        return MessagingConfig(reply_domain=os.environ.get("AGORA_MESSAGING_REPLY_DOMAIN") or None,
-                               inbound_secret=os.environ.get("AGORA_MESSAGING_INBOUND_SECRET") or None)
+    def config(self, settings: Settings) -> MessagingConfig:
+        return MessagingConfig(reply_domain=settings.messaging_reply_domain,
+                               inbound_secret=settings.messaging_inbound_secret)
 
 
 class MessagingPersistence(Provider):
