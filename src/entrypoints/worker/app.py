@@ -21,12 +21,17 @@ from entrypoints.worker.tasks import cron_jobs, cron_tasks, job_tasks
 log = logging.getLogger("agora.worker")
 
 RELAY_TASK_KEY = "outbox_relay_task"
+# An idle worker wakes this often (one dequeue query per process task). Without a bound, a stop can hang
+# forever: on Python < 3.12, `asyncio.wait_for` inside SAQ's Postgres dequeue can swallow the cancellation that
+# `Worker.stop` sends (tobymao/saq#197), and the task then waits for a job that never comes; with it, that task
+# ends within this many seconds.
+DEQUEUE_TIMEOUT_S = 5.0
 STARTED_KEY = "agora_started"
 
 
 def build_worker(runtime: Runtime, container: AsyncContainer, *, concurrency: int = 10,
                  relay_interval: float | None = 0.5, burst: bool = False,
-                 dequeue_timeout: float = 0.0, schedule_crons: bool = True) -> Worker[Any]:
+                 dequeue_timeout: float = DEQUEUE_TIMEOUT_S, schedule_crons: bool = True) -> Worker[Any]:
     """A worker on its own queue connection, sharing `container` (and so the engine) with its process.
     `relay_interval=None` leaves the outbox relay out (a test drives it itself). The worker leaves
     signals to its caller (`agora serve`/`agora worker` stop it with `stop_worker`). Its tasks and crons are
