@@ -86,6 +86,9 @@ async def empty_tables(database_url: str) -> AsyncIterator[Callable[[], Awaitabl
 
 @pytest.fixture
 async def clean_database(empty_tables: Callable[[], Awaitable[None]]) -> AsyncIterator[None]:
-    """The test's rows are gone after it (children first, as the foreign keys want), the sequences restarted."""
+    """Every table is empty before the test and after it (children first, as the foreign keys want), the
+    sequences restarted. Before too: the migrations seed rows (the church's two sites) that the first test of a
+    process would otherwise meet."""
+    await empty_tables()
     yield
     await empty_tables()

@@ -94,6 +94,22 @@ async def test_a_cancelled_event_tells_its_registered_people_once(church: Church
         await church.use(s.Register)(s.RegisterCommand(member(5), event_id))
 
 
+async def test_cancelled_reinstated_and_cancelled_again_tells_them_twice(church: Church) -> None:
+    event_id = await church.event(capacity=1)
+    await church.use(s.Register)(s.RegisterCommand(member(0), event_id))
+    update = church.use(s.UpdateEvent)
+    await update(s.UpdateEventCommand(ADMIN, event_id, is_cancelled=True))
+    church.clock.advance(hours=1)
+    await update(s.UpdateEventCommand(ADMIN, event_id, is_cancelled=False))
+    church.clock.advance(hours=1)
+    await update(s.UpdateEventCommand(ADMIN, event_id, is_cancelled=True))
+    jobs = MemoryOutbox(church.store).messages(TELL_CANCELLED)
+    assert len({m.key for m in jobs}) == 2
+    for job in jobs:
+        await church.use(s.TellCancelled)(job.payload)
+    assert len({p["key"] for p in church.notify("CHURCH_EVENT_CANCELLED")}) == 2
+
+
 async def test_staff_scope_by_site(church: Church) -> None:
     with pytest.raises(Forbidden):
         await church.event(SEC_MAC, church.cab)

@@ -53,7 +53,7 @@ def test_registrations_close_when_cancelled_or_over() -> None:
 def test_cancelling_and_promoting_are_recorded_once() -> None:
     cancelled = event()
     assert cancelled.cancel(NOW) is True and cancelled.cancel(NOW) is False
-    assert cancelled.pull_events() == [ChurchEventCancelled(5, "Culte", "2026-01-12")]
+    assert cancelled.pull_events() == [ChurchEventCancelled(5, "Culte", "2026-01-12", NOW.isoformat())]
     waiting = Registration(event_id=5, user_id=9, status=RegistrationStatus.WAITING, registered_at=NOW, id=3)
     cancelled.promoted(waiting, NOW)
     assert waiting.status is RegistrationStatus.REGISTERED and waiting.promoted_at == NOW

@@ -15,7 +15,7 @@ from domain.church_events.events import ChurchEventCancelled
 
 def cancelled(event: ChurchEventCancelled) -> OutboxMessage:
     return OutboxMessage(topic=TELL_CANCELLED, payload=asdict(event),
-                         key=f"{TELL_CANCELLED}:{event.event_id}:{event.start_date}")
+                         key=f"{TELL_CANCELLED}:{event.event_id}:{event.start_date}:{event.cancelled_at}")
 
 
 ANNOUNCEMENTS: dict[type, Callable[[Any], OutboxMessage]] = {ChurchEventCancelled: cancelled}

@@ -251,9 +251,10 @@ class TellCancelled:
     async def __call__(self, payload: dict[str, Any]) -> None:
         event_id = int(payload["event_id"])
         data = {"event_id": event_id, "title": payload["title"], "start_date": payload["start_date"]}
+        key = f"church_event:{event_id}:{payload['start_date']}:cancelled:{payload.get('cancelled_at', '')}"
         after = 0
         while batch := await self._registrations.registered_user_ids(event_id, after, BATCH):
             after = batch[-1][0]
             self._pushes.tell_cancelled([user for _, user in batch],
-                                        f"church_event:{event_id}:{payload['start_date']}:cancelled",
+                                        key,
                                         data)

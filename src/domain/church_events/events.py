@@ -18,8 +18,10 @@ class RegistrationPromoted:
 
 @dataclass(frozen=True)
 class ChurchEventCancelled:
-    """The event will not take place; its registered people are told by a job of this context."""
+    """The event will not take place; its registered people are told by a job of this context. `cancelled_at`
+    tells one cancellation from the next (cancelled, reinstated, cancelled again: they are told twice)."""
 
     event_id: int
     title: str
     start_date: str  # ISO date
+    cancelled_at: str = ""  # ISO datetime

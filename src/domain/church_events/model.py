@@ -123,7 +123,7 @@ class ChurchEvent(RecordsEvents):
         self.is_cancelled = True
         self.updated_at = now
         assert self.id is not None
-        self._record(ChurchEventCancelled(self.id, self.title, self.start_date.isoformat()))
+        self._record(ChurchEventCancelled(self.id, self.title, self.start_date.isoformat(), now.isoformat()))
         return True
 
     def reinstate(self, now: datetime) -> None:
