@@ -18,7 +18,7 @@ from dishka.integrations.litestar import FromDishka
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
-from litestar.params import Body, JSONBody
+from litestar.params import Body, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from application.community import services
@@ -116,7 +116,9 @@ class StaffMembersController(Controller):
     @post("/import/", status_code=HTTP_200_OK, opt=may_raise(InvalidInput, Forbidden, TooLarge)
           | reads_body(wire.ImportForm, files=("file",), json=False))
     async def import_members(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                             use_case: FromDishka[ImportMembers], dry_run: bool = False) -> wire.ImportOk:
+                             use_case: FromDishka[ImportMembers],
+                             dry_run: Annotated[bool, Parameter(description="true: nothing is created")] = False
+                             ) -> wire.ImportOk:
         """multipart/form-data with a `file` (CSV, UTF-8 or Latin-1, `;` or `,`; columns in docs/community.md:
         `site`, `first_name`, `last_name` required) and `dry_run` (form field or query, default false: with true
         nothing is created). 2 MB and 5,000 rows at most (413). Answers what was (or would be) created and, row
