@@ -36,7 +36,8 @@ PUBLIC = {
                  "POST /api/payments/webhooks/orange/", "POST /api/payments/webhooks/moov/",
                  "GET /api/events/categories/", "GET /api/events/stats/", "GET /api/events/trending/"},
     "mairie": {f"POST /mairie/api/v1/auth/{path}/" for path in (
-        "login", "token/refresh", "email/verify/send", "email/verify/confirm", "password/forgot", "password/reset")},
+        "login", "token/refresh", "email/verify/send", "email/verify/confirm", "password/forgot", "password/reset")}
+    | {"GET /mairie/api/v1/events/feeds/{filename}/"},  # the agenda's ICS feeds: the secret URL is the credential
     "eebc": {"POST /eebc/api/v1/auth/login/", "POST /eebc/api/v1/auth/refresh/",
              "GET /eebc/api/v1/worship/feeds/{filename}/"},  # worship's ICS feed: the secret URL is the credential
 }

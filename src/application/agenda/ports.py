@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from domain.agenda.model import Event
+from domain.shared.actor import Actor
 
 
 class EventRepository(Protocol):
@@ -27,6 +29,11 @@ class EventRepository(Protocol):
 
     async def in_window(self, municipality_id: int, start: datetime, end: datetime) -> list[Event]:
         """The town's single events overlapping [start, end) and its series that began before `end`."""
+        ...
+
+    async def with_reminders(self, after: datetime, before: datetime) -> list[Event]:
+        """Of every town, the events with reminders that may have an occurrence starting in (after, before]:
+        single events starting then, series that began before `before`."""
         ...
 
 
@@ -53,4 +60,33 @@ class Person:
 class TownPeople(Protocol):
     async def of_town(self, municipality_id: int, user_ids: Sequence[int]) -> dict[int, Person]:
         """The accounts among `user_ids` that belong to the town (others are missing from the answer)."""
+        ...
+
+
+class FeedKind(StrEnum):
+    TOWN = "town"  # the town's public events
+    USER = "user"  # what one account sees in its agenda
+
+
+class FeedStore(Protocol):
+    """The secret ICS feeds: per owner, the generation of its current token and that token's digest."""
+
+    async def generation(self, kind: FeedKind, owner_id: int) -> int | None: ...
+
+    async def set(self, kind: FeedKind, owner_id: int, generation: int, digest: str) -> None:
+        """The owner's token is now this generation's (the previous one no longer matches)."""
+        ...
+
+    async def owner_of(self, digest: str) -> tuple[FeedKind, int] | None: ...
+
+
+class AccountActors(Protocol):
+    async def actor_of(self, user_id: int) -> Actor | None:
+        """The town-hall account as it acts (roles, town), None when it is gone or deactivated."""
+        ...
+
+
+class SentReminders(Protocol):
+    async def claim(self, event_id: int, occurrence: str, minutes: int, at: datetime) -> bool:
+        """Records that this reminder goes out; False when it already went (by this run or another)."""
         ...

@@ -67,6 +67,24 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+def expand(event: Event, rules: RecurrenceRules, start: datetime, end: datetime) -> list[Occurrence]:
+    """The occurrences of `event` that may overlap [start, end), by original start (cancelled ones left out): the
+    single event itself, or the series' occurrences with their changes, those moved into the range included."""
+    if event.rrule is None:
+        single = event.occurrence(None)
+        return [single] if single is not None else []
+    duration = event.ends_at - event.starts_at
+    originals = set(rules.starts(event.rrule, event.starts_at, start - duration, end, MAX_OCCURRENCES))
+    # an occurrence moved into the range from outside it
+    for key, change in event.changes.items():
+        if change.starts_at is not None and not change.cancelled:
+            original = datetime.strptime(key, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+            if original not in originals and change.starts_at < end and is_occurrence_of(event, rules, original):
+                originals.add(original)
+    expanded = (event.occurrence(original) for original in sorted(originals))
+    return [o for o in expanded if o is not None]
+
+
 class AgendaQueries:
     def __init__(self, events: EventRepository, rules: RecurrenceRules, people: TownPeople) -> None:
         self._events, self._rules, self._people = events, rules, people
@@ -81,25 +99,9 @@ class AgendaQueries:
         found: list[Occurrence] = []
         for event in await self._events.in_window(actor.municipality_id, wanted.start, wanted.end):
             if is_visible(event, actor):
-                found.extend(o for o in self._expand(event, wanted.start, wanted.end) if wanted.keeps(event, o))
+                found.extend(o for o in expand(event, self._rules, wanted.start, wanted.end) if wanted.keeps(event, o))
         found.sort(key=lambda o: (o.starts_at, o.event.id or 0))
         return found[:MAX_OCCURRENCES]
-
-    def _expand(self, event: Event, start: datetime, end: datetime) -> list[Occurrence]:
-        if event.rrule is None:
-            single = event.occurrence(None)
-            return [single] if single is not None else []
-        duration = event.ends_at - event.starts_at
-        originals = set(self._rules.starts(event.rrule, event.starts_at, start - duration, end, MAX_OCCURRENCES))
-        # an occurrence moved into the range from outside it
-        for key, change in event.changes.items():
-            if change.starts_at is not None and not change.cancelled:
-                original = datetime.strptime(key, "%Y%m%dT%H%M").replace(tzinfo=UTC)
-                if original not in originals and change.starts_at < end and is_occurrence_of(event, self._rules,
-                                                                                            original):
-                    originals.add(original)
-        expanded = (event.occurrence(original) for original in sorted(originals))
-        return [o for o in expanded if o is not None]
 
     async def occurrence(self, actor: Actor, event_id: int, original_start: datetime | None) -> Occurrence:
         SEE_AGENDA.check(actor)

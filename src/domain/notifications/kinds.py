@@ -68,6 +68,13 @@ TEST = _kind(
 NEW_PUBLICATION = _kind(
     "NEW_PUBLICATION", 30, "Nouvelle publication de la mairie", "{{ title }}",
     "Votre mairie a publié « {{ title }} ».", {IN_APP, PUSH}, action_link="/publications/{{ publication_id }}")
+AGENDA_REMINDER = _kind(
+    "AGENDA_REMINDER", 31, "Rappel de l'agenda de la mairie", "Rappel : {{ title }}",
+    "« {{ title }} » commence {{ when }}{% if location %} ({{ location }}){% endif %}.", {IN_APP, PUSH, EMAIL},
+    action_link="/events/{{ event_id }}",
+    email=ChannelText("{{ app }} : rappel, {{ title }}",
+                      "Bonjour,\n\n« {{ title }} » commence {{ when }}"
+                      "{% if location %}, lieu : {{ location }}{% endif %}.\n"))
 CHURCH_EVENT_PROMOTED = _kind(
     "CHURCH_EVENT_PROMOTED", 40, "Place libérée (liste d'attente)", "Vous êtes inscrit : {{ title }}",
     "Une place s'est libérée : vous passez de la liste d'attente aux inscrits pour « {{ title }} » "
@@ -92,7 +99,7 @@ WORSHIP_REPLACEMENT = _kind(
     {IN_APP, PUSH}, action_link="/worship/services/{{ service_id }}")
 KINDS: tuple[Kind, ...] = (WELCOME, PASSWORD_CHANGED, PAYMENT_SUCCEEDED, PAYMENT_FAILED, REFUND_DECIDED,
                            EVENT_REMINDER, NEW_COMMENT, NEW_MESSAGE, ANNOUNCEMENT, TEST,
-                           NEW_PUBLICATION, WORSHIP_REMINDER, WORSHIP_REPLACEMENT, CHURCH_EVENT_PROMOTED,
-                           CHURCH_EVENT_CANCELLED)
+                           NEW_PUBLICATION, AGENDA_REMINDER, WORSHIP_REMINDER, WORSHIP_REPLACEMENT,
+                           CHURCH_EVENT_PROMOTED, CHURCH_EVENT_CANCELLED)
 BY_CODE = {kind.code: kind for kind in KINDS}
 BY_TEMPLATE = {kind.template_id: kind for kind in KINDS}

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -94,4 +95,22 @@ events = Table(
     Column("updated_at", DateTimeUTC(timezone=True), nullable=False),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     Index("ix_agenda_events_town_starts", "municipality_id", "starts_at"),
+)
+
+feeds = Table(
+    "agenda_feeds", metadata,
+    Column("kind", String(8), nullable=False),  # application.agenda.ports.FeedKind
+    Column("owner_id", BigInteger, nullable=False),  # a municipality's id or an account's
+    Column("generation", Integer, nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    PrimaryKeyConstraint("kind", "owner_id"),
+)
+
+reminders_sent = Table(
+    "agenda_reminders_sent", metadata,
+    Column("event_id", BigInteger, ForeignKey("agenda_events.id", ondelete="CASCADE"), nullable=False),
+    Column("occurrence", String(13), nullable=False),  # the occurrence key, "" for a single event
+    Column("minutes", Integer, nullable=False),
+    Column("sent_at", DateTimeUTC(timezone=True), nullable=False),
+    PrimaryKeyConstraint("event_id", "occurrence", "minutes"),
 )

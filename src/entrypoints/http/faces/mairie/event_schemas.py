@@ -249,3 +249,14 @@ def calendar_out(calendar: Calendar) -> CalendarOut:
                              end_time=o.ends_at.strftime("%H:%M"), category=o.event.category.value,
                              color=o.event.color) for o in day.occurrences])
         for day in calendar.days])
+
+
+class FeedsOut(msgspec.Struct):
+    """The caller's two ICS feeds, to subscribe to from a calendar app (the URLs are the credentials)."""
+
+    public_url: str
+    personal_url: str
+
+
+class RegenerateFeedBody(msgspec.Struct):
+    feed: Literal["personal", "public"] = "personal"

@@ -1,18 +1,21 @@
 """/api/v1/events/: the town's agenda (spec 4): list (series expanded), create, detail, edit, delete, answer an
-invitation, the week or month calendar."""
+invitation, the week or month calendar; and its ICS feeds (/api/v1/events/feeds/, not in the spec)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, Parameter, QueryParameter
+from litestar.params import Body, FromQuery, JSONBody, Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UnsetType
 
+from adapters.calendar.agenda_ics import render_agenda
+from application.agenda.feeds import AgendaFeeds, FeedTokens, ReadFeed
+from application.agenda.ports import FeedKind
 from application.agenda.queries import AgendaQueries, EventFilter, midnight
 from application.agenda.services import (
     NOT_FOUND,
@@ -143,3 +146,48 @@ class EventsController(Controller):
         series, _ = _parsed(event_id)
         await use_case(RespondCommand(principal.actor, series, Rsvp(data.status)))
         return wire.Responded(message="Réponse enregistrée", status=data.status)
+
+
+FEEDS = "/mairie/api/v1/events/feeds/"
+FEED_NAMES = {FeedKind.TOWN: "Agenda de la mairie", FeedKind.USER: "Mon agenda (mairie)"}
+
+
+class EventFeedsController(Controller):
+    """The ICS feeds: the caller's two URLs (the town's public events, their own agenda), a new URL, the feeds."""
+
+    path = "/api/v1/events/feeds"
+    tags = ("events",)
+
+    @get("/", dependencies=AUTHENTICATED, opt=may_raise(Forbidden))
+    async def feeds(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                    feeds: FromDishka[AgendaFeeds]) -> wire.FeedsOut:
+        """`public_url`: the town's public events; `personal_url`: what the caller sees in the agenda (private
+        events they organise or are invited to, every private one for the staff). Three months back, a year
+        ahead; the URLs need no sign-in (they are secret)."""
+        return _urls(request, await feeds.current(principal.actor))
+
+    @post("/regenerate/", status_code=HTTP_200_OK, dependencies=AUTHENTICATED, opt=may_raise(InvalidInput, Forbidden))
+    async def regenerate(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
+                         feeds: FromDishka[AgendaFeeds],
+                         data: Annotated[wire.RegenerateFeedBody | None, Body()] = None) -> wire.FeedsOut:
+        """A new personal URL (the old one answers 404); `{"feed": "public"}` (mayor and admins) a new URL for
+        the town's public feed."""
+        kind = FeedKind.TOWN if data is not None and data.feed == "public" else FeedKind.USER
+        return _urls(request, await feeds.regenerate(principal.actor, kind))
+
+    @get("/{filename:str}", security=[], opt=may_raise(NotFound), media_type="text/calendar")
+    async def ics(self, request: Request[Any, Any, Any], filename: Annotated[str, Parameter(max_length=120)],
+                  read: FromDishka[ReadFeed], clock: FromDishka[Clock]) -> Response[bytes]:
+        """The feed as iCalendar (RFC 5545: a series is one event with its rule and exceptions)."""
+        if not filename.endswith(".ics"):
+            raise NotFound("Agenda introuvable")
+        feed = await read(filename.removesuffix(".ics"))
+        body = render_agenda(feed.events, name=FEED_NAMES[feed.kind], now=clock.now(),
+                             host=request.url.hostname or "mairie")
+        return Response(body, media_type="text/calendar; charset=utf-8",
+                        headers={"Cache-Control": "private, max-age=300"})
+
+
+def _urls(request: Request[Any, Any, Any], tokens: FeedTokens) -> wire.FeedsOut:
+    base = f"{str(request.base_url).rstrip('/')}{FEEDS}"
+    return wire.FeedsOut(public_url=f"{base}{tokens.town}.ics", personal_url=f"{base}{tokens.personal}.ics")
