@@ -23,6 +23,7 @@ def test_seed_demo_prints_what_it_added_once(env: None, capsys: pytest.CaptureFi
     assert main(["seed", "--demo"]) == 0
     first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert first["ticketing.events"] == 50
+    assert first["agenda.events"] == 12 and first["agenda.answers"] == 4
     assert main(["seed", "--demo"]) == 0
     second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(second.values()) == {0}

@@ -9,6 +9,7 @@ from entrypoints.contexts.base import BoundedContext, Cron
 from entrypoints.di.agenda import AgendaAdapters, AgendaPersistence, AgendaUseCases
 from entrypoints.di.memory.agenda import AgendaMemory
 from entrypoints.http.faces.mairie.controllers import events as mairie_events
+from entrypoints.seed_agenda import agenda_demo
 
 AGENDA = BoundedContext(
     name="agenda",
@@ -17,4 +18,5 @@ AGENDA = BoundedContext(
     map_entities=mapping.map_entities,
     routes={"mairie": (mairie_events.EventFeedsController, mairie_events.EventsController)},
     crons=(Cron("agenda_send_reminders", SendReminders, "* * * * *"),),
+    demo_seed=agenda_demo,
 )
