@@ -44,6 +44,25 @@ def bench_eebc(session: nox.Session) -> None:
 
 
 @nox.session(python=False)
+def bench_mairie(session: nox.Session) -> None:
+    """The month view with 500 recurring series and the list of 100,000 publications: `nox -s bench_mairie`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.mairie_load", *session.posargs, external=True)
+
+
+@nox.session(python=False)
+def bench_announcements(session: nox.Session) -> None:
+    """The church's announcements (1,000, read state per member) against the floor: `nox -s bench_announcements`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.eebc_announcements_load", *session.posargs,
+                external=True)
+
+
+@nox.session(python=False)
+def bench_eebc_events(session: nox.Session) -> None:
+    """The church's events list (25 events, 16 connections): `nox -s bench_eebc_events`."""
+    session.run("uv", "run", "--frozen", "python", "-m", "bench.eebc_events_load", *session.posargs, external=True)
+
+
+@nox.session(python=False)
 def bench_logins(session: nox.Session) -> None:
     """Logins per second against the argon2id hash alone: `nox -s bench_logins -- --duration 10`."""
     session.run("uv", "run", "--frozen", "python", "-m", "bench.login_load", *session.posargs, external=True)

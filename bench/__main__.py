@@ -1,7 +1,9 @@
 """Every benchmark in one run (`nox -s bench`, or `python3 -m uv run --frozen python -m bench`): reads against
 the floor, logins against the hash alone, payments (bench/payments_load.py, in its own process), ticketing
 (bench/ticketing_load.py, its own stack: a rush on 100 seats and the catalogue's list), the notifications
-fan-out (bench/notifications_fanout.py, in its own process, against the Expo sender alone).
+fan-out (bench/notifications_fanout.py, in its own process, against the Expo sender alone), the town hall's month
+view and publications list (bench/mairie_load.py) and the church's announcements (bench/eebc_announcements_load.py),
+each on its own stack.
 Writes bench/results/<name>.json and
 bench/results/summary.json, prints one markdown table headed by the machine, and exits non-zero if a phase failed.
 
@@ -19,7 +21,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import eebc_load, identity_load, login_load, ticketing_load
+from bench import eebc_announcements_load, eebc_load, identity_load, login_load, mairie_load, ticketing_load
 from bench.harness import RESULTS, PhaseFailed, Row, Wrk, load, machine, stack, table, write_result, wrk_path
 
 PAYMENTS_SCENARIO = "initiate -> REUSSI"
@@ -94,7 +96,8 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=20, help="login connections beside the profile reads")
     parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn", help="the floor's server")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("reads", "logins", "payments", "ticketing", "fanout", "eebc"),
+                        choices=("reads", "logins", "payments", "ticketing", "fanout", "eebc", "mairie",
+                                 "announcements"),
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
     duration = args.duration or (3.0 if args.quick else 10.0)
@@ -134,6 +137,19 @@ def main() -> None:
         except PhaseFailed as failure:
             rows.append(Row(benchmark="eebc directory", ours="failed", reference="—", ratio="—", p50="—", p99="—",
                             cpu="—", notes=str(failure).splitlines()[0], failed=True))
+    for name, module in (("mairie", mairie_load), ("announcements", eebc_announcements_load)):
+        if name in args.skip:
+            continue
+        try:
+            with stack(workers=args.workers, server=args.server) as s:
+                face_rows, measures = module.run(s, Wrk(s.folder), duration=duration, rounds=rounds)
+            rows += face_rows
+            results[module.__name__.rpartition(".")[2]] = measures
+            write_result(module.__name__.rpartition(".")[2], measures)
+        except PhaseFailed as failure:
+            traceback.print_exc()
+            rows.append(Row(benchmark=name, ours="failed", reference="—", ratio="—", p50="—", p99="—", cpu="—",
+                            notes=str(failure).splitlines()[0], failed=True))
     if "payments" not in args.skip:
         row, outcome = payments(duration, quick=args.quick)
         rows.append(row)

@@ -36,7 +36,8 @@ async def fill(database_url: str) -> int:
         for code, name in (("CAB", "Cabassou"), ("MAC", "Macouria")):
             sites.append(await connection.fetchval(
                 "INSERT INTO community_sites (code, name, address, city, is_active, next_member_number, created_at) "
-                "VALUES ($1, $2, '', '', true, 1, $3) RETURNING id", code, name, now))
+                "VALUES ($1, $2, '', '', true, 1, $3) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name "
+                "RETURNING id", code, name, now))
         reader = await connection.fetchval("SELECT id FROM identity_users WHERE email = 'bench@eebc.test'")
         rows = []
         for n in range(ANNOUNCEMENTS):

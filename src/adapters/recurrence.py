@@ -4,18 +4,23 @@ Per RFC 5545 the series start is always its first occurrence.
 Bounded: the domain refuses rules that never yield a date (domain/agenda/recurrence.py::rule_problem), this
 adapter refuses those without a date within thirty years, and every expansion stops at the end of the asked range
 (the rule's UNTIL is lowered to it): no rule scans on to the year 9999.
+An expansion is a pure function of the rule, the series start and the range, so it is kept (LRU, per process): a
+month view read again costs no rule walk, and a series changed is a new key (its rule or start changed).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 FIRST_WITHIN = timedelta(days=30 * 366)
+KEPT_RULES, KEPT_EXPANSIONS = 2048, 16384
 
 
+@lru_cache(maxsize=KEPT_RULES)
 def _parse(rule: str, start: datetime) -> rrule:
     parsed = rrulestr(rule.removeprefix("RRULE:"), dtstart=start.astimezone(UTC).replace(second=0, microsecond=0))
     assert isinstance(parsed, rrule)
@@ -45,13 +50,18 @@ class DateutilRecurrenceRules:
 
     def starts(self, rule: str, series_start: datetime, after: datetime, before: datetime,
                limit: int) -> list[datetime]:
-        parsed = _until(_parse(rule, series_start), before)
-        series = rruleset()
-        series.rrule(parsed)
-        series.rdate(vars(parsed)["_dtstart"])  # RFC 5545: the start is always the first occurrence
-        taken: list[datetime] = []
-        for moment in islice(series.xafter(after, inc=True), limit):
-            if moment >= before:
-                break
-            taken.append(moment)
-        return taken
+        return list(_starts(rule, series_start, after, before, limit))
+
+
+@lru_cache(maxsize=KEPT_EXPANSIONS)
+def _starts(rule: str, series_start: datetime, after: datetime, before: datetime, limit: int) -> tuple[datetime, ...]:
+    parsed = _until(_parse(rule, series_start), before)
+    series = rruleset()
+    series.rrule(parsed)
+    series.rdate(vars(parsed)["_dtstart"])  # RFC 5545: the start is always the first occurrence
+    taken: list[datetime] = []
+    for moment in islice(series.xafter(after, inc=True), limit):
+        if moment >= before:
+            break
+        taken.append(moment)
+    return tuple(taken)

@@ -228,3 +228,17 @@ async def test_the_week_calendar_has_french_day_names(agenda: Agenda) -> None:
     month = await agenda.queries.calendar(MAYOR, "month", date(2026, 2, 14))
     assert (month.start, month.end, len(month.days)) == (date(2026, 2, 1), date(2026, 2, 28), 28)
     assert sum(len(d.occurrences) for d in month.days) == 8
+
+
+async def test_a_month_shows_every_day_and_a_multi_day_event_on_each_of_its_days(agenda: Agenda) -> None:
+    # 40 daily series: 1,240 occurrences in January, more than a listing's cap; the month shows them all
+    for n in range(40):
+        await agenda.new(title=f"Permanence {n}", recurrence=Recurrence("FREQ=DAILY"))
+    await agenda.new(title="Fête", starts_at=datetime(2026, 1, 30, 20, tzinfo=UTC),
+                     ends_at=datetime(2026, 2, 2, 0, tzinfo=UTC))
+    month = await agenda.queries.calendar(MAYOR, "month", date(2026, 1, 20))
+    assert [len(d.occurrences) for d in month.days] == [0] * 4 + [40] * 25 + [41, 41]
+    assert month.days[-1].occurrences[0].title == "Fête"  # by start: the evening before
+    february = await agenda.queries.calendar(MAYOR, "week", date(2026, 2, 2))  # ends at midnight: not on Monday
+    assert [o.title for o in february.days[0].occurrences if o.title == "Fête"] == []
+    assert [o.title for o in february.days[0].occurrences][:2] == ["Permanence 0", "Permanence 1"]  # by id

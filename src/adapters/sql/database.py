@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 log = logging.getLogger("agora.db")
@@ -63,8 +64,8 @@ def per_process(total: int, processes: int) -> int:
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """No ping before each checkout (a round trip per request): a connection the database dropped fails the one
     statement that meets it, and SQLAlchemy then discards the whole pool; idle connections are renewed after
-    30 minutes."""
-    return create_async_engine(async_url(url), pool_recycle=1800, **kwargs)
+    30 minutes. JSON columns are read by msgspec (the same Python values as the json module, faster)."""
+    return create_async_engine(async_url(url), pool_recycle=1800, json_deserializer=msgspec.json.decode, **kwargs)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
 
 from application.agenda.ports import EventRepository, Person, RecurrenceRules, TownPeople
 from application.agenda.services import NOT_FOUND, is_occurrence_of, is_visible
@@ -17,6 +18,9 @@ from domain.shared.errors import InvalidInput, NotFound
 
 DAY_NAMES = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 MAX_SEARCH = 200
+MAX_PER_DAY = 200  # a calendar day shows its first 200 occurrences by start (no cap on the month as a whole)
+ONE_DAY = timedelta(days=1)
+_START = attrgetter("starts_at")
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,11 @@ class EventFilter:
             return {"search": [f"{MAX_SEARCH} caractères au plus"]}
         return {}
 
-    def keeps(self, event: Event, occurrence: Occurrence) -> bool:
-        if self.category is not None and event.category is not self.category:
-            return False
-        if self.priority is not None and event.priority is not self.priority:
-            return False
+    def keeps_event(self, event: Event) -> bool:
+        return ((self.category is None or event.category is self.category)
+                and (self.priority is None or event.priority is self.priority))
+
+    def keeps(self, occurrence: Occurrence) -> bool:
         if self.search:
             needle = self.search.casefold()
             if needle not in occurrence.title.casefold() and needle not in occurrence.description.casefold():
@@ -74,15 +78,17 @@ def expand(event: Event, rules: RecurrenceRules, start: datetime, end: datetime)
         single = event.occurrence(None)
         return [single] if single is not None else []
     duration = event.ends_at - event.starts_at
-    originals = set(rules.starts(event.rrule, event.starts_at, start - duration, end, MAX_OCCURRENCES))
+    starts = rules.starts(event.rrule, event.starts_at, start - duration, end, MAX_OCCURRENCES)
+    if not event.changes:
+        return event.occurrences(starts)
+    originals = set(starts)
     # an occurrence moved into the range from outside it
     for key, change in event.changes.items():
         if change.starts_at is not None and not change.cancelled:
             original = datetime.strptime(key, "%Y%m%dT%H%M").replace(tzinfo=UTC)
             if original not in originals and change.starts_at < end and is_occurrence_of(event, rules, original):
                 originals.add(original)
-    expanded = (event.occurrence(original) for original in sorted(originals))
-    return [o for o in expanded if o is not None]
+    return event.occurrences(sorted(originals))
 
 
 class AgendaQueries:
@@ -90,18 +96,23 @@ class AgendaQueries:
         self._events, self._rules, self._people = events, rules, people
 
     async def occurrences(self, actor: Actor, wanted: EventFilter) -> list[Occurrence]:
-        """Every visible occurrence overlapping the range, by start (a series is expanded within it)."""
+        """Every visible occurrence overlapping the range, by start (a series is expanded within it), the first
+        MAX_OCCURRENCES."""
+        return (await self._all(actor, wanted))[:MAX_OCCURRENCES]
+
+    async def _all(self, actor: Actor, wanted: EventFilter) -> list[Occurrence]:
         SEE_AGENDA.check(actor)
         if problems := wanted.problems():
             raise InvalidInput("Période ou filtre invalide", details=problems)
         if actor.municipality_id is None:
             return []
         found: list[Occurrence] = []
-        for event in await self._events.in_window(actor.municipality_id, wanted.start, wanted.end):
-            if is_visible(event, actor):
-                found.extend(o for o in expand(event, self._rules, wanted.start, wanted.end) if wanted.keeps(event, o))
-        found.sort(key=lambda o: (o.starts_at, o.event.id or 0))
-        return found[:MAX_OCCURRENCES]
+        events = await self._events.in_window(actor.municipality_id, wanted.start, wanted.end)
+        for event in sorted(events, key=lambda e: e.id or 0):
+            if is_visible(event, actor) and wanted.keeps_event(event):
+                found.extend(o for o in expand(event, self._rules, wanted.start, wanted.end) if wanted.keeps(o))
+        found.sort(key=_START)  # stable: the same start stays in event id order
+        return found
 
     async def occurrence(self, actor: Actor, event_id: int, original_start: datetime | None) -> Occurrence:
         SEE_AGENDA.check(actor)
@@ -122,13 +133,16 @@ class AgendaQueries:
         else:
             first = around.replace(day=1)
             last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        occurrences = await self.occurrences(actor, EventFilter(midnight(first), midnight(last + timedelta(days=1))))
-        days = []
-        for offset in range((last - first).days + 1):
-            day = first + timedelta(days=offset)
-            begins, ends = midnight(day), midnight(day + timedelta(days=1))
-            days.append(CalendarDay(day, DAY_NAMES[day.weekday()],
-                                    [o for o in occurrences if o.starts_at < ends and o.ends_at > begins]))
+        begins = midnight(first)
+        days = [CalendarDay(first + timedelta(days=n), DAY_NAMES[(first + timedelta(days=n)).weekday()], [])
+                for n in range((last - first).days + 1)]
+        for occurrence in await self._all(actor, EventFilter(begins, midnight(last + timedelta(days=1)))):
+            # on every day it overlaps: from the day it starts to the day it ends (an end at midnight excluded)
+            since = max(0, (occurrence.starts_at - begins) // ONE_DAY)
+            until = min(len(days), -((begins - occurrence.ends_at) // ONE_DAY))
+            for day in days[since:until]:
+                if len(day.occurrences) < MAX_PER_DAY:
+                    day.occurrences.append(occurrence)
         return Calendar(view, first, last, days)
 
     async def people(self, municipality_id: int, events: Sequence[Event]) -> dict[int, Person]:

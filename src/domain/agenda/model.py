@@ -5,9 +5,11 @@ original start, see recurrence.occurrence_key)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from domain.agenda.recurrence import Recurrence, occurrence_key, rule_problem
 from domain.shared.events import RecordsEvents
@@ -110,8 +112,10 @@ class OccurrenceChange:
     notes: str | None = None
 
 
-@dataclass(frozen=True)
-class Occurrence:
+UNCHANGED = OccurrenceChange()
+
+
+class Occurrence(NamedTuple):  # a tuple: immutable, and a month view builds thousands of them
     """An event as it happens at one time: a single event, or one occurrence of a series (`original_start` set)."""
 
     event: Event
@@ -208,15 +212,28 @@ class Event(RecordsEvents):
     def occurrence(self, original_start: datetime | None) -> Occurrence | None:
         """The single event (None), or the occurrence that started at `original_start` with its change applied;
         None when it was cancelled."""
-        duration = self.ends_at - self.starts_at
         if original_start is None:
             return Occurrence(self, None, self.starts_at, self.ends_at, self.title, self.description,
                               self.location, self.notes)
-        change = self.changes.get(occurrence_key(original_start), OccurrenceChange())
-        if change.cancelled:
-            return None
-        starts = change.starts_at or original_start
-        return Occurrence(self, original_start, starts, change.ends_at or starts + duration,
-                          self.title if change.title is None else change.title,
-                          self.description if change.description is None else change.description,
-                          change.location or self.location, self.notes if change.notes is None else change.notes)
+        found = self.occurrences([original_start])
+        return found[0] if found else None
+
+    def occurrences(self, original_starts: Iterable[datetime]) -> list[Occurrence]:
+        """The occurrences of the series that started at `original_starts`, with their changes applied, the
+        cancelled ones left out (the event's fields are read once: a month view builds thousands)."""
+        duration, title, description, notes = self.ends_at - self.starts_at, self.title, self.description, self.notes
+        location, changes = self.location, self.changes
+        if not changes:
+            return [Occurrence(self, start, start, start + duration, title, description, location, notes)
+                    for start in original_starts]
+        found = []
+        for start in original_starts:
+            change = changes.get(occurrence_key(start), UNCHANGED)
+            if change.cancelled:
+                continue
+            starts = change.starts_at or start
+            found.append(Occurrence(self, start, starts, change.ends_at or starts + duration,
+                                    title if change.title is None else change.title,
+                                    description if change.description is None else change.description,
+                                    change.location or location, notes if change.notes is None else change.notes))
+        return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 PATTERNS = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
 FREQUENCIES = {frequency: pattern for pattern, frequency in PATTERNS.items()}
@@ -74,6 +75,7 @@ def _never_happens(parts: dict[str, str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a month view asks for thousands, the same ones again and again
 def occurrence_key(start: datetime) -> str:
     """The occurrence's original start, to the minute, UTC: "20260115T0900" (part of the wire's occurrence id)."""
-    return start.strftime("%Y%m%dT%H%M")
+    return f"{start.year:04d}{start.month:02d}{start.day:02d}T{start.hour:02d}{start.minute:02d}"

@@ -82,8 +82,12 @@ def _page_statement(shape: _Shape) -> ReadStatement:
     conditions = _conditions(shape)
     count = select(func.count().label("total")).select_from(_publications).where(*conditions)
     key = _SORT[shape.sort]
-    order = ((key.desc().nulls_last(), _publications.c.id.desc()) if shape.descending
-             else (key.asc().nulls_last(), _publications.c.id.asc()))
+    # NULLS LAST only where a value can be missing: on a NOT NULL column it would keep the planner from reading
+    # the town's index backwards (ix_publications_town_created: the default list is then 20 index entries).
+    descending, ascending = (key.desc().nulls_last(), key.asc().nulls_last()) if key.nullable else (key.desc(),
+                                                                                                      key.asc())
+    order = ((descending, _publications.c.id.desc()) if shape.descending
+             else (ascending, _publications.c.id.asc()))
     return ReadStatement(_CARD.add_columns(count.scalar_subquery().label("total")).where(*conditions)
                          .order_by(_publications.c.is_pinned.desc(), *order)
                          .limit(bindparam("limit")).offset(bindparam("offset")))

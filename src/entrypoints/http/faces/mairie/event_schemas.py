@@ -14,7 +14,7 @@ from msgspec import UNSET, Meta, UnsetType
 from application.agenda.ports import Person
 from application.agenda.queries import Calendar
 from domain.agenda.model import Category, Location, Occurrence, Priority
-from domain.agenda.recurrence import PATTERNS, Recurrence
+from domain.agenda.recurrence import PATTERNS, Recurrence, occurrence_key
 from domain.shared.errors import InvalidInput
 from domain.shared.ids import MAX_ID
 from entrypoints.http.faces.mairie.ids import EVENT_IDS
@@ -242,13 +242,28 @@ class CalendarOut(msgspec.Struct):
     days: list[CalendarDayOut]
 
 
+_CLOCK = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60)]  # "HH:MM" by minute of the day
+
+
 def calendar_out(calendar: Calendar) -> CalendarOut:
-    return CalendarOut(view=calendar.view, start_date=calendar.start, end_date=calendar.end, days=[
-        CalendarDayOut(date=day.day, day_name=day.name, events=[
-            CalendarEventOut(id=wire_id(o), title=o.title, start_time=o.starts_at.strftime("%H:%M"),
-                             end_time=o.ends_at.strftime("%H:%M"), category=o.event.category.value,
-                             color=o.event.color) for o in day.occurrences])
-        for day in calendar.days])
+    # a month view holds thousands of occurrences of a few hundred events: each event's part is read once (keyed
+    # by the object itself, alive for the call)
+    series: dict[int, tuple[str, str, str]] = {}
+    days = []
+    for day in calendar.days:
+        events = []
+        for o in day.occurrences:
+            if (known := series.get(id(o.event))) is None:
+                event = o.event
+                assert event.id is not None
+                known = series[id(event)] = (EVENT_IDS.wire(event.id), event.category.value, event.color)
+            wire, category, color = known
+            events.append(CalendarEventOut(
+                id=wire if o.original_start is None else f"{wire}_{occurrence_key(o.original_start)}",
+                title=o.title, start_time=_CLOCK[o.starts_at.hour * 60 + o.starts_at.minute],
+                end_time=_CLOCK[o.ends_at.hour * 60 + o.ends_at.minute], category=category, color=color))
+        days.append(CalendarDayOut(date=day.day, day_name=day.name, events=events))
+    return CalendarOut(view=calendar.view, start_date=calendar.start, end_date=calendar.end, days=days)
 
 
 class FeedsOut(msgspec.Struct):
