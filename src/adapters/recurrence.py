@@ -55,10 +55,13 @@ class DateutilRecurrenceRules:
 
 @lru_cache(maxsize=KEPT_EXPANSIONS)
 def _starts(rule: str, series_start: datetime, after: datetime, before: datetime, limit: int) -> tuple[datetime, ...]:
-    parsed = _until(_parse(rule, series_start), before)
+    rule_as_written = _parse(rule, series_start)
+    parsed = _until(rule_as_written, before)
     series = rruleset()
     series.rrule(parsed)
-    series.rdate(vars(parsed)["_dtstart"])  # RFC 5545: the start is always the first occurrence
+    first, until = vars(parsed)["_dtstart"], vars(rule_as_written)["_until"]
+    if until is None or until >= first:  # RFC 5545: the start is the first occurrence, unless UNTIL ends it before
+        series.rdate(first)
     taken: list[datetime] = []
     for moment in islice(series.xafter(after, inc=True), limit):
         if moment >= before:

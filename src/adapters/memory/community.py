@@ -139,3 +139,6 @@ class MemoryCommunityReads:
         found = sorted((f for f in self._store.table(FAMILIES).values() if site_id is None or f.site_id == site_id),
                        key=lambda f: (f.name, f.id))
         return [detached(f) for f in found[offset:offset + limit]], len(found)
+
+    async def sites(self) -> list[Site]:
+        return [detached(s) for s in sorted(self._store.table(SITES).values(), key=lambda s: s.code)]

@@ -83,6 +83,10 @@ class CommunityReads(Protocol):
 
     async def families(self, site_id: int | None, limit: int, offset: int) -> tuple[list[Family], int]: ...
 
+    async def sites(self) -> list[Site]:
+        """Every site, by code."""
+        ...
+
 
 class PhoneNumbers(Protocol):
     def normalize(self, raw: str) -> str:

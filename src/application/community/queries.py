@@ -45,7 +45,7 @@ class CommunityQueries:
         return self._config.contacts_visible_to_members or MANAGE_MEMBERS_OWN_SITE.allows(actor)
 
     async def _sites_by_id(self) -> dict[int, Site]:
-        return {s.id: s for s in await self._sites.all() if s.id is not None}
+        return {s.id: s for s in await self._reads.sites() if s.id is not None}
 
     async def directory(self, actor: Actor, *, search: str | None, site_id: int | None, ordering: Ordering,
                         page: int, staff: bool = False, page_size: int | None = None) -> MemberPage:
@@ -67,7 +67,7 @@ class CommunityQueries:
     async def member(self, actor: Actor, member_id: int, *, staff: bool = False) -> MemberView:
         (MANAGE_MEMBERS_OWN_SITE if staff else SEE_DIRECTORY).check(actor)
         member = await self._reads.member(member_id)
-        site = await self._sites.get(member.site_id) if member else None
+        site = (await self._sites_by_id()).get(member.site_id) if member else None
         if member is None or site is None:
             raise NotFound(MEMBER_NOT_FOUND)
         if staff and not may_manage_site(actor, site):

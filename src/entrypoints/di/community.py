@@ -7,6 +7,7 @@ from dishka import Provider, Scope, provide, provide_all
 from adapters.auth.phones import GuianaPhoneNumbers
 from adapters.sql.community import repositories as sql
 from adapters.sql.community.directory import SqlChurchDirectory, SqlSiteCatalogue
+from adapters.sql.community.reads import SqlCommunityReads
 from application.community import services
 from application.community.imports import ImportMembers
 from application.community.ports import (
@@ -40,7 +41,7 @@ class CommunityPersistence(Provider):
     sites = provide(sql.SqlSiteRepository, provides=SiteRepository)
     members = provide(sql.SqlMemberRepository, provides=MemberRepository)
     families = provide(sql.SqlFamilyRepository, provides=FamilyRepository)
-    reads = provide(sql.SqlCommunityReads, provides=CommunityReads)
+    reads = provide(SqlCommunityReads, provides=CommunityReads)
 
 
 class CommunityUseCases(Provider):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.community.tables import families, members, sites
-from application.community.ports import MemberSearch, Ordering
 from domain.community.model import Family, Member, MemberProfile, MemberStatus, Site
 from domain.shared.errors import Conflict
 
@@ -134,72 +133,3 @@ class SqlFamilyRepository:
         await self._session.execute(update(members).where(members.c.family_id == family.id)
                                     .values(family_id=None, relationship=""))
         await self._session.execute(delete(families).where(families.c.id == family.id))
-
-
-_ORDER = {
-    Ordering.LAST_NAME: (members.c.last_name, members.c.first_name),
-    Ordering.FIRST_NAME: (members.c.first_name, members.c.last_name),
-    Ordering.LAST_NAME_DESC: (members.c.last_name.desc(), members.c.first_name.desc()),
-    Ordering.FIRST_NAME_DESC: (members.c.first_name.desc(), members.c.last_name.desc()),
-}
-
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-class SqlCommunityReads:
-    """The directory's reads over the request's session: a page and its total in one statement."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def search(self, search: MemberSearch) -> tuple[list[Member], int]:
-        conditions = []
-        if search.active_only:
-            conditions.append(members.c.status == MemberStatus.ACTIVE.value)
-        if search.site_id is not None:
-            conditions.append(members.c.site_id == search.site_id)
-        if search.text:
-            words = search.text.split()
-            conditions.extend(members.c.search_text.like(f"%{_escaped(w)}%", escape="\\") for w in words)
-        total = select(func.count()).select_from(members).where(*conditions).scalar_subquery()
-        rows = (await self._session.execute(
-            select(members, total.label("total")).where(*conditions)
-            .order_by(*_ORDER[search.ordering], members.c.id).limit(search.limit).offset(search.offset))).all()
-        if not rows:
-            count = (await self._session.execute(select(func.count()).select_from(members).where(*conditions)))
-            return [], count.scalar_one()
-        return [member_of_row(row) for row in rows], rows[0].total
-
-    async def member(self, member_id: int) -> Member | None:
-        row = (await self._session.execute(select(members).where(members.c.id == member_id))).first()
-        return member_of_row(row) if row else None
-
-    async def member_of_user(self, user_id: int) -> tuple[Member, Site] | None:
-        row = (await self._session.execute(
-            select(members, *(c.label(f"s_{c.name}") for c in sites.c))
-            .join(sites, sites.c.id == members.c.site_id).where(members.c.user_id == user_id))).first()
-        if row is None:
-            return None
-        site = Site(id=row.s_id, code=row.s_code, name=row.s_name, address=row.s_address, city=row.s_city,
-                    is_active=row.s_is_active, created_at=row.s_created_at)
-        return member_of_row(row), site
-
-    async def family(self, family_id: int) -> tuple[Family, list[Member]] | None:
-        row = (await self._session.execute(select(families).where(families.c.id == family_id))).first()
-        if row is None:
-            return None
-        rows = await self._session.execute(select(members).where(members.c.family_id == family_id)
-                                           .order_by(members.c.id))
-        return _family(row), [member_of_row(r) for r in rows]
-
-    async def families(self, site_id: int | None, limit: int, offset: int) -> tuple[list[Family], int]:
-        where = [families.c.site_id == site_id] if site_id is not None else []
-        total = (await self._session.execute(select(func.count()).select_from(families).where(*where))).scalar_one()
-        rows = await self._session.execute(select(families).where(*where).order_by(families.c.name, families.c.id)
-                                           .limit(limit).offset(offset))
-        return [_family(r) for r in rows], total
-
-
-

@@ -54,6 +54,9 @@ publications = Table(
     CheckConstraint("likes_count >= 0 AND comments_count >= 0 AND views >= 0", name="counts"),
     # The town's list, pinned ones on top, newest first (read backwards).
     Index("ix_publications_town_created", "municipality_id", "is_pinned", "created_at", "id"),
+    # Ordered by views (`ordering=-views`); the list's total counted from the index alone.
+    Index("ix_publications_town_views", "municipality_id", "is_pinned", "views", "id"),
+    Index("ix_publications_town_status", "municipality_id", "status", "expires_at"),
     # The cron's two questions: which scheduled ones are due, which published ones expired.
     Index("ix_publications_due", "scheduled_at", postgresql_where=text("status = 'scheduled'")),
     Index("ix_publications_expiring", "expires_at",
