@@ -46,7 +46,7 @@ async def community_demo(container: AsyncContainer) -> dict[str, int]:
         await uow.commit()
         site_ids = [s.id for s in await sites.all() if s.code in dict(DEFAULT_SITES) and s.id is not None]
         reads = await request.get(CommunityReads)
-        _, demo = await reads.search(MemberSearch(text=DEMO_DOMAIN, active_only=False, limit=1))
+        demo = (await reads.search(MemberSearch(text=DEMO_DOMAIN, active_only=False, limit=1))).total
     if demo:
         return {"sites": added_sites, "members": 0, "families": 0, "accounts": 0}
     admin = Actor(user_id=0, realm=Realm.EEBC, roles=frozenset({"admin"}), site="CAB")

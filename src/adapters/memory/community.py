@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.memory.church_directory import FAMILIES, MEMBERS, NUMBERS, SITES
 from adapters.memory.store import MemoryStore, detached
-from application.community.ports import MemberSearch, Ordering
+from application.community.ports import MemberMatches, MemberSearch, Ordering
 from domain.community.model import Family, Member, MemberStatus, Site
 from domain.shared.errors import Conflict
 
@@ -109,14 +109,16 @@ class MemoryCommunityReads:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
 
-    async def search(self, search: MemberSearch) -> tuple[list[Member], int]:
+    async def search(self, search: MemberSearch) -> MemberMatches:
         found = [m for m in self._store.table(MEMBERS).values()
                  if (not search.active_only or m.profile.status is MemberStatus.ACTIVE)
                  and (search.site_id is None or m.site_id == search.site_id)
                  and all(word in m.search_text for word in (search.text or "").split())]
         found.sort(key=lambda m: m.id or 0)
         found.sort(key=_sort_key(search.ordering), reverse=search.ordering.value.startswith("-"))
-        return [detached(m) for m in found[search.offset:search.offset + search.limit]], len(found)
+        page = [detached(m) for m in found[search.offset:search.offset + search.limit]]
+        sites = self._store.table(SITES)
+        return MemberMatches(page, len(found), {m.site_id: detached(sites[m.site_id]) for m in page})
 
     async def member(self, member_id: int) -> Member | None:
         found = self._store.table(MEMBERS).get(member_id)

@@ -26,6 +26,13 @@ class MemberSearch:
     offset: int = 0
 
 
+@dataclass(frozen=True)
+class MemberMatches:
+    members: list[Member]
+    total: int  # every match, beyond the page
+    sites: dict[int, Site]  # the sites of `members`, by id
+
+
 class SiteRepository(Protocol):
     async def add(self, site: Site) -> Site:
         """Stores the site, gives it its id; Conflict when the code is taken."""
@@ -69,8 +76,8 @@ class FamilyRepository(Protocol):
 
 
 class CommunityReads(Protocol):
-    async def search(self, search: MemberSearch) -> tuple[list[Member], int]:
-        """A page of members and the total matching."""
+    async def search(self, search: MemberSearch) -> MemberMatches:
+        """A page of members with their sites, and the total matching, in one read."""
         ...
 
     async def member(self, member_id: int) -> Member | None: ...

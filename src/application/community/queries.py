@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.community.ports import CommunityConfig, CommunityReads, MemberSearch, Ordering, SiteRepository
+from application.community.ports import CommunityConfig, CommunityReads, MemberSearch, Ordering
 from application.community.services import FAMILY_NOT_FOUND, MEMBER_NOT_FOUND, may_manage_site
 from domain.community.model import Family, Member, MemberStatus, Site, folded
 from domain.community.permissions import MANAGE_MEMBERS_ANY_SITE, MANAGE_MEMBERS_OWN_SITE, SEE_DIRECTORY
@@ -38,8 +38,8 @@ class MemberView:
 
 
 class CommunityQueries:
-    def __init__(self, reads: CommunityReads, sites: SiteRepository, config: CommunityConfig) -> None:
-        self._reads, self._sites, self._config = reads, sites, config
+    def __init__(self, reads: CommunityReads, config: CommunityConfig) -> None:
+        self._reads, self._config = reads, config
 
     def _show_contacts(self, actor: Actor) -> bool:
         return self._config.contacts_visible_to_members or MANAGE_MEMBERS_OWN_SITE.allows(actor)
@@ -52,17 +52,16 @@ class CommunityQueries:
         """Active members (staff: every status, only the sites they manage unless admin/pasteur)."""
         (MANAGE_MEMBERS_OWN_SITE if staff else SEE_DIRECTORY).check(actor)
         size = page_size or self._config.page_size
-        sites = await self._sites_by_id()
         if staff and not MANAGE_MEMBERS_ANY_SITE.allows(actor):
-            own = next((s for s in sites.values() if s.code == actor.site), None)
+            own = next((s for s in (await self._sites_by_id()).values() if s.code == actor.site), None)
             if own is None or (site_id is not None and site_id != own.id):
-                return MemberPage([], sites, 0, page, size, True)
+                return MemberPage([], {}, 0, page, size, True)
             site_id = own.id
         text = folded(search).strip() if search else None
-        members, total = await self._reads.search(MemberSearch(
+        found = await self._reads.search(MemberSearch(
             text=text or None, site_id=site_id, active_only=not staff, ordering=ordering, limit=size,
             offset=(min(page, MAX_PAGE) - 1) * size))
-        return MemberPage(members, sites, total, page, size, staff or self._show_contacts(actor))
+        return MemberPage(found.members, found.sites, found.total, page, size, staff or self._show_contacts(actor))
 
     async def member(self, actor: Actor, member_id: int, *, staff: bool = False) -> MemberView:
         (MANAGE_MEMBERS_OWN_SITE if staff else SEE_DIRECTORY).check(actor)
@@ -86,7 +85,7 @@ class CommunityQueries:
 
     async def sites(self, actor: Actor) -> list[Site]:
         SEE_DIRECTORY.check(actor)
-        return await self._sites.all()
+        return await self._reads.sites()
 
     async def families(self, actor: Actor, site_id: int | None, page: int) -> tuple[list[Family], int]:
         MANAGE_MEMBERS_OWN_SITE.check(actor)
@@ -101,7 +100,7 @@ class CommunityQueries:
     async def family(self, actor: Actor, family_id: int) -> tuple[Family, list[Member]]:
         MANAGE_MEMBERS_OWN_SITE.check(actor)
         found = await self._reads.family(family_id)
-        site = await self._sites.get(found[0].site_id) if found else None
+        site = (await self._sites_by_id()).get(found[0].site_id) if found else None
         if found is None or site is None or not may_manage_site(actor, site):
             raise NotFound(FAMILY_NOT_FOUND)
         return found

@@ -13,7 +13,7 @@ from sqlalchemy.sql import ColumnElement
 from adapters.sql.community.repositories import PROFILE_FIELDS
 from adapters.sql.community.tables import families, members, sites
 from adapters.sql.reads import ReadStatement, SqlReads
-from application.community.ports import MemberSearch, Ordering
+from application.community.ports import MemberMatches, MemberSearch, Ordering
 from domain.community.model import Family, Member, MemberProfile, MemberStatus, Site
 
 _ORDER = {
@@ -48,7 +48,8 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
 def _search(shape: _Shape) -> tuple[ReadStatement, ReadStatement]:
     conditions = _conditions(shape)
     total = select(func.count()).select_from(members).where(*conditions)
-    page = (select(*members.c, total.scalar_subquery().label("total")).where(*conditions)
+    page = (select(*members.c, *_SITE, total.scalar_subquery().label("total"))
+            .join(sites, sites.c.id == members.c.site_id).where(*conditions)
             .order_by(*_ORDER[shape.ordering]).limit(bindparam("limit")).offset(bindparam("offset")))
     return ReadStatement(page), ReadStatement(total)
 
@@ -95,7 +96,7 @@ def _family(record: Mapping[str, Any]) -> Family:
 class SqlCommunityReads(SqlReads):
     """Committed data only: a use case that must read its own writes reads through its repositories."""
 
-    async def search(self, search: MemberSearch) -> tuple[list[Member], int]:
+    async def search(self, search: MemberSearch) -> MemberMatches:
         words = (search.text or "").split()  # each one more LIKE on the folded text
         shape = _Shape(search.active_only, search.site_id is not None, len(words), search.ordering)
         page, total = _search(shape)
@@ -105,8 +106,9 @@ class SqlCommunityReads(SqlReads):
         rows = await self._all(page, **params, limit=search.limit, offset=search.offset)
         if not rows:  # no page (or past the last one): the total alone
             counted = await self._first(total, **params)
-            return [], int(counted[0]) if counted else 0
-        return [member_of_record(row) for row in rows], int(rows[0]["total"])
+            return MemberMatches([], int(counted[0]) if counted else 0, {})
+        return MemberMatches([member_of_record(row) for row in rows], int(rows[0]["total"]),
+                             {row["site_id"]: _site(row, "s_") for row in rows})
 
     async def member(self, member_id: int) -> Member | None:
         row = await self._first(_MEMBER, member_id=member_id)
