@@ -9,7 +9,6 @@ measured in the same run.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from bench.harness import PhaseFailed, Row, Side, Stack, Wrk, load, machine, stack, table, write_result
+from bench.harness import Row, Side, Stack, Wrk, against_floor, run_alone
 
 CONNECTIONS = 16
 ANNOUNCEMENTS = 1_000
@@ -79,32 +78,13 @@ def run(s: Stack, wrk: Wrk, *, duration: float, rounds: int) -> tuple[list[Row],
         for name, (url, token, pid) in phases.items():
             sides[name].runs.append(wrk.measure(url, connections=CONNECTIONS, duration=duration, cpu_of=pid,
                                                 pg_pid=s.pg_pid, token=token))
-    floor = sides["reference: floor GET profile"].rps
-    rows = [Row(benchmark=name, ours=f"{side.rps:.0f}", reference=f"{floor:.0f}",
-                ratio=f"{side.rps / floor:.2f}" if floor else "—", p50=f"{side.mean('p50_ms'):.1f}",
-                p99=f"{side.mean('p99_ms'):.1f}", cpu=f"{side.mean('cpu_ms_per_request'):.2f}",
-                notes=f"{CONNECTIONS} connections; {visible} visible of {ANNOUNCEMENTS}", failed=side.failed)
-            for name, side in sides.items() if name != "reference: floor GET profile"]
+    rows = against_floor(sides, "reference: floor GET profile",
+                         lambda name: f"{CONNECTIONS} connections; {visible} visible of {ANNOUNCEMENTS}")
     return rows, {name: side.summary() for name, side in sides.items()}
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=None)
-    args = parser.parse_args()
-    before = load()
-    try:
-        with stack(workers=args.workers) as s:
-            rows, measures = run(s, Wrk(s.folder), duration=args.duration, rounds=args.rounds)
-            info = machine(load_before=before, server=s.server_kind, processes=s.workers)
-    except PhaseFailed as failure:
-        print(f"FAILED: {failure}", file=sys.stderr)
-        return 1
-    write_result("eebc_announcements_load", {"machine": info, "measures": measures})
-    print(table(rows, info))
-    return 1 if any(row.failed for row in rows) else 0
+    return run_alone("eebc_announcements_load", __doc__.splitlines()[0], run)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -485,3 +486,37 @@ class Side:
         return {"rps": self.rps, "p50_ms": self.mean("p50_ms"), "p99_ms": self.mean("p99_ms"),
                 "cpu_ms_per_request": self.mean("cpu_ms_per_request"),
                 "pg_cpu_ms_per_request": self.mean("pg_cpu_ms_per_request"), "runs": [asdict(r) for r in self.runs]}
+
+
+def against_floor(sides: dict[str, Side], floor_name: str, notes: Callable[[str], str]) -> list[Row]:
+    """One row per side but the floor's: req/s, the floor's, their ratio, means of p50, p99 and CPU."""
+    floor = sides[floor_name].rps
+    return [Row(benchmark=name, ours=f"{side.rps:.0f}", reference=f"{floor:.0f}",
+                ratio=f"{side.rps / floor:.2f}" if floor else "—", p50=f"{side.mean('p50_ms'):.1f}",
+                p99=f"{side.mean('p99_ms'):.1f}", cpu=f"{side.mean('cpu_ms_per_request'):.2f}",
+                notes=notes(name), failed=side.failed)
+            for name, side in sides.items() if name != floor_name]
+
+
+Scenario = Callable[..., tuple[list[Row], dict[str, Any]]]
+
+
+def run_alone(name: str, description: str, scenario: Scenario) -> int:
+    """A scenario's `main`: its own stack, `--duration`, `--rounds`, `--workers`; prints the table, writes
+    bench/results/<name>.json, exits 1 when a phase failed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    before = load()
+    try:
+        with stack(workers=args.workers) as s:
+            rows, measures = scenario(s, Wrk(s.folder), duration=args.duration, rounds=args.rounds)
+            info = machine(load_before=before, server=s.server_kind, processes=s.workers)
+    except PhaseFailed as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
+    write_result(name, {"machine": info, "measures": measures})
+    print(table(rows, info))
+    return 1 if any(row.failed for row in rows) else 0
