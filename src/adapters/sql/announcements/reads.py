@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import ColumnElement
 
 from adapters.sql.announcements import tables
+from adapters.sql.patterns import containing
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from application.announcements.ports import AnnouncementCard, AnnouncementFilter
 from domain.announcements.model import PRIORITY_RANK, Announcement
@@ -60,10 +61,6 @@ def _page_statement(shape: _Shape) -> ReadStatement:
 _ONE = ReadStatement(select(*_a.c, _IS_READ.label("is_read")).where(_a.c.id == bindparam("announcement_id")))
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _card(record: Any) -> AnnouncementCard:
     return AnnouncementCard(_ROW(record), bool(record["is_read"]))
 
@@ -79,7 +76,7 @@ class SqlAnnouncementReads(SqlReads):
         if wanted.active_at is not None:
             params["now"] = wanted.active_at
         if wanted.search:
-            params["pattern"] = f"%{_escaped(wanted.search)}%"
+            params["pattern"] = containing(wanted.search)
         rows = await self._all(_page_statement(shape), **params)
         if not rows and offset:  # past the last page: the total still
             first = await self._all(_page_statement(shape), **{**params, "limit": 1, "offset": 0})

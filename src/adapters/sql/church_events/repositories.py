@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.church_events import tables
+from adapters.sql.patterns import containing
 from application.church_events.ports import EventCard, EventFilter, RegistrationRow
 from domain.church_events.errors import AlreadyRegistered
 from domain.church_events.model import ChurchEvent, Registration, RegistrationStatus
@@ -103,10 +104,6 @@ class SqlRegistrationRepository:
         return [(row.id, row.user_id) for row in rows]
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 _participants = (select(func.count()).select_from(_regs)
                  .where(_regs.c.event_id == _events.c.id, _regs.c.status == REGISTERED)
                  .correlate(_events).scalar_subquery())
@@ -134,7 +131,7 @@ class SqlChurchEventReads:
         if wanted.site_id is not None:
             where.append(_events.c.site_id == wanted.site_id)
         if wanted.search:
-            pattern = _like(wanted.search)
+            pattern = containing(wanted.search)
             where.append(or_(_events.c.title.ilike(pattern, escape="\\"),
                              _events.c.description.ilike(pattern, escape="\\")))
         if wanted.registered_user_id is not None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BigInteger, String, bindparam, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 
-from adapters.sql.community.repositories import PROFILE_FIELDS
+from adapters.sql.community.repositories import family_of, member_of, site_of
 from adapters.sql.community.tables import families, members, sites
+from adapters.sql.patterns import containing
 from adapters.sql.reads import ReadStatement, SqlReads
 from application.community.ports import MemberMatches, MemberSearch, Ordering
-from domain.community.model import Family, Member, MemberProfile, MemberStatus, Site
+from domain.community.model import Family, Member, MemberStatus, Site
 
 _ORDER = {
     Ordering.LAST_NAME: (members.c.last_name, members.c.first_name, members.c.id),
@@ -72,27 +72,6 @@ def _families(by_site: bool) -> ReadStatement:
                          .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def member_of_record(record: Mapping[str, Any]) -> Member:
-    profile = MemberProfile(**{name: record[name] for name in PROFILE_FIELDS}, status=MemberStatus(record["status"]))
-    return Member(id=record["id"], site_id=record["site_id"], profile=profile, member_code=record["member_code"],
-                  user_id=record["user_id"], family_id=record["family_id"], relationship=record["relationship"],
-                  photo=record["photo"], created_at=record["created_at"], updated_at=record["updated_at"])
-
-
-def _site(record: Mapping[str, Any], prefix: str = "") -> Site:
-    return Site(id=record[f"{prefix}id"], code=record[f"{prefix}code"], name=record[f"{prefix}name"],
-                address=record[f"{prefix}address"], city=record[f"{prefix}city"],
-                is_active=record[f"{prefix}is_active"], created_at=record[f"{prefix}created_at"])
-
-
-def _family(record: Mapping[str, Any]) -> Family:
-    return Family(id=record["id"], name=record["name"], site_id=record["site_id"], created_at=record["created_at"])
-
-
 class SqlCommunityReads(SqlReads):
     """Committed data only: a use case that must read its own writes reads through its repositories."""
 
@@ -100,29 +79,29 @@ class SqlCommunityReads(SqlReads):
         words = (search.text or "").split()  # each one more LIKE on the folded text
         shape = _Shape(search.active_only, search.site_id is not None, len(words), search.ordering)
         page, total = _search(shape)
-        params: dict[str, Any] = {f"word{n}": f"%{_escaped(word)}%" for n, word in enumerate(words)}
+        params: dict[str, Any] = {f"word{n}": containing(word) for n, word in enumerate(words)}
         if search.site_id is not None:
             params["site_id"] = search.site_id
         rows = await self._all(page, **params, limit=search.limit, offset=search.offset)
         if not rows:  # no page (or past the last one): the total alone
             counted = await self._first(total, **params)
             return MemberMatches([], int(counted[0]) if counted else 0, {})
-        return MemberMatches([member_of_record(row) for row in rows], int(rows[0]["total"]),
-                             {row["site_id"]: _site(row, "s_") for row in rows})
+        return MemberMatches([member_of(row) for row in rows], int(rows[0]["total"]),
+                             {row["site_id"]: site_of(row, "s_") for row in rows})
 
     async def member(self, member_id: int) -> Member | None:
         row = await self._first(_MEMBER, member_id=member_id)
-        return member_of_record(row) if row else None
+        return member_of(row) if row else None
 
     async def member_of_user(self, user_id: int) -> tuple[Member, Site] | None:
         row = await self._first(_MEMBER_OF_USER, user_id=user_id)
-        return None if row is None else (member_of_record(row), _site(row, "s_"))
+        return None if row is None else (member_of(row), site_of(row, "s_"))
 
     async def family(self, family_id: int) -> tuple[Family, list[Member]] | None:
         row = await self._first(_FAMILY, family_id=family_id)
         if row is None:
             return None
-        return _family(row), [member_of_record(r) for r in await self._all(_RELATIVES, family_id=family_id)]
+        return family_of(row), [member_of(r) for r in await self._all(_RELATIVES, family_id=family_id)]
 
     async def families(self, site_id: int | None, limit: int, offset: int) -> tuple[list[Family], int]:
         params: dict[str, Any] = {"limit": limit, "offset": offset}
@@ -132,7 +111,7 @@ class SqlCommunityReads(SqlReads):
         if not rows and offset:
             first = await self._all(_families(site_id is not None), **{**params, "limit": 1, "offset": 0})
             return [], int(first[0]["total"]) if first else 0
-        return [_family(r) for r in rows], int(rows[0]["total"]) if rows else 0
+        return [family_of(r) for r in rows], int(rows[0]["total"]) if rows else 0
 
     async def sites(self) -> list[Site]:
-        return [_site(row) for row in await self._all(_SITES)]
+        return [site_of(row) for row in await self._all(_SITES)]

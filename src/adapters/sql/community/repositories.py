@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -16,21 +17,22 @@ PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "whatsapp_number"
                   "marital_status", "address", "city", "postal_code", "is_baptized", "baptism_date", "notes")
 
 
-def _site(row: Any) -> Site:
-    return Site(id=row.id, code=row.code, name=row.name, address=row.address, city=row.city,
-                is_active=row.is_active, created_at=row.created_at)
+def site_of(row: Mapping[Any, Any], prefix: str = "") -> Site:
+    """A site from a row's columns (named `prefix` + column): a session's `row._mapping` or an asyncpg record."""
+    return Site(id=row[f"{prefix}id"], code=row[f"{prefix}code"], name=row[f"{prefix}name"],
+                address=row[f"{prefix}address"], city=row[f"{prefix}city"], is_active=row[f"{prefix}is_active"],
+                created_at=row[f"{prefix}created_at"])
 
 
-def _family(row: Any) -> Family:
-    return Family(id=row.id, name=row.name, site_id=row.site_id, created_at=row.created_at)
+def family_of(row: Mapping[Any, Any]) -> Family:
+    return Family(id=row["id"], name=row["name"], site_id=row["site_id"], created_at=row["created_at"])
 
 
-def member_of_row(row: Any) -> Member:
-    profile = MemberProfile(**{name: getattr(row, name) for name in PROFILE_FIELDS},
-                            status=MemberStatus(row.status))
-    return Member(id=row.id, site_id=row.site_id, profile=profile, member_code=row.member_code, user_id=row.user_id,
-                  family_id=row.family_id, relationship=row.relationship, photo=row.photo,
-                  created_at=row.created_at, updated_at=row.updated_at)
+def member_of(row: Mapping[Any, Any]) -> Member:
+    profile = MemberProfile(**{name: row[name] for name in PROFILE_FIELDS}, status=MemberStatus(row["status"]))
+    return Member(id=row["id"], site_id=row["site_id"], profile=profile, member_code=row["member_code"],
+                  user_id=row["user_id"], family_id=row["family_id"], relationship=row["relationship"],
+                  photo=row["photo"], created_at=row["created_at"], updated_at=row["updated_at"])
 
 
 def member_values(member: Member) -> dict[str, Any]:
@@ -58,14 +60,14 @@ class SqlSiteRepository:
 
     async def get(self, site_id: int) -> Site | None:
         row = (await self._session.execute(select(sites).where(sites.c.id == site_id))).first()
-        return _site(row) if row else None
+        return site_of(row._mapping) if row else None
 
     async def by_code(self, code: str) -> Site | None:
         row = (await self._session.execute(select(sites).where(sites.c.code == code.upper()))).first()
-        return _site(row) if row else None
+        return site_of(row._mapping) if row else None
 
     async def all(self) -> list[Site]:
-        return [_site(row) for row in await self._session.execute(select(sites).order_by(sites.c.code))]
+        return [site_of(row._mapping) for row in await self._session.execute(select(sites).order_by(sites.c.code))]
 
     async def save(self, site: Site) -> None:
         await self._session.execute(update(sites).where(sites.c.id == site.id).values(
@@ -95,7 +97,7 @@ class SqlMemberRepository:
 
     async def get_for_update(self, member_id: int) -> Member | None:
         row = (await self._session.execute(select(members).where(members.c.id == member_id).with_for_update())).first()
-        return member_of_row(row) if row else None
+        return member_of(row._mapping) if row else None
 
     async def save(self, member: Member) -> None:
         try:
@@ -108,7 +110,7 @@ class SqlMemberRepository:
     async def of_family(self, family_id: int) -> list[Member]:
         rows = await self._session.execute(select(members).where(members.c.family_id == family_id)
                                            .order_by(members.c.id))
-        return [member_of_row(row) for row in rows]
+        return [member_of(row._mapping) for row in rows]
 
 
 class SqlFamilyRepository:
@@ -124,7 +126,7 @@ class SqlFamilyRepository:
     async def get_for_update(self, family_id: int) -> Family | None:
         row = (await self._session.execute(
             select(families).where(families.c.id == family_id).with_for_update())).first()
-        return _family(row) if row else None
+        return family_of(row._mapping) if row else None
 
     async def save(self, family: Family) -> None:
         await self._session.execute(update(families).where(families.c.id == family.id).values(name=family.name))

@@ -8,16 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from adapters.sql.messaging import tables
+from adapters.sql.patterns import containing
 from application.messaging.ports import ConversationCard, ConversationPage, ConversationSearch, Thread
 from domain.messaging.model import Attachment, Conversation, ConversationStatus, Message
 
 _conversations, _messages, _attachments, _accounts = (
     tables.conversations, tables.messages, tables.attachments, tables.accounts)
 _ARCHIVED = ConversationStatus.ARCHIVED
-
-
-def _escaped(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _status(search: ConversationSearch) -> list[ColumnElement[bool]]:
@@ -44,7 +41,7 @@ class SqlMessagingReads:
             scope.append(c.citizen_id == search.citizen_id)
         conditions = [*scope, *_status(search)]
         if search.search:
-            pattern = _escaped(search.search)
+            pattern = containing(search.search)
             name = func.concat(_accounts.c.first_name, " ", _accounts.c.last_name)
             conditions.append(or_(c.subject.ilike(pattern, escape="\\"), name.ilike(pattern, escape="\\"),
                                   _accounts.c.email.ilike(pattern, escape="\\")))

@@ -10,6 +10,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, String, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from adapters.sql.patterns import containing
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from adapters.sql.ticketing import tables
 from application.ticketing.ports import EventCard, EventSearch, EventStats, Participant
@@ -141,11 +142,6 @@ def _card(row: object, prefix: str = "") -> EventCard:
     return EventCard(reader(row), row[f"{prefix}creator_username"])  # type: ignore[arg-type, index]
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _shape_and_values(search: EventSearch) -> tuple[_Shape, dict[str, object]]:
     """Without a status, the list shows what is not over yet; TERMINE is a validated event that is over."""
     status: str | None = None
@@ -160,7 +156,7 @@ def _shape_and_values(search: EventSearch) -> tuple[_Shape, dict[str, object]]:
                    search.search is not None)
     values: dict[str, object] = {"now": search.now, "viewer_id": search.viewer_id, "status": status,
                                  "category_id": search.category_id,
-                                 "pattern": None if search.search is None else _like(search.search)}
+                                 "pattern": None if search.search is None else containing(search.search)}
     return shape, values
 
 
