@@ -171,7 +171,7 @@ class MemoryPublicationReads:
                                _author(self._users.get(publication.author_id), publication.author_id))
 
     def _matches(self, publication: Publication, search: PublicationSearch) -> bool:
-        needle = (search.search or "").strip("%").replace("\\", "").lower()
+        needle = (search.search or "").lower()
         return (publication.municipality_id == search.municipality_id
                 and (search.see_unpublished or publication.is_live(search.now))
                 and (search.type is None or publication.type is search.type)

@@ -120,7 +120,7 @@ class PublicationSearch:
     see_unpublished: bool  # False: published and not expired only
     type: PublicationType | None = None
     status: PublicationStatus | None = None
-    search: str | None = None
+    search: str | None = None  # text found anywhere in the title or the content, its wildcards taken literally
     sort: SortKey = SortKey.CREATED_AT
     descending: bool = True
     limit: int = 20

@@ -66,11 +66,6 @@ def _shown(found: tuple[Thread, ...]) -> int:
     return sum(1 + _shown(thread.replies) for thread in found)
 
 
-def _pattern(search: str) -> str:
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 class PublicationQueries:
     def __init__(self, reads: PublicationReads, views: ViewCounter, clock: Clock, config: PublicationsConfig) -> None:
         self._reads = reads
@@ -87,7 +82,7 @@ class PublicationQueries:
         return await self._reads.page(PublicationSearch(
             municipality_id=actor.municipality_id, now=self._clock.now(),
             see_unpublished=SEE_UNPUBLISHED.allows(actor), type=filters.type, status=filters.status,
-            search=_pattern(search) if search else None, sort=filters.sort, descending=filters.descending,
+            search=search or None, sort=filters.sort, descending=filters.descending,
             limit=filters.limit, offset=(filters.page - 1) * filters.limit))
 
     async def detail(self, actor: Actor, publication_id: int) -> PublicationDetail:

@@ -3,15 +3,19 @@ event's row lock (SELECT ... FOR UPDATE), taken by the use cases before they cou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import BigInteger, Date, String, and_, bindparam, delete, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from adapters.sql.church_events import tables
 from adapters.sql.patterns import containing
+from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from application.church_events.ports import EventCard, EventFilter, RegistrationRow
 from domain.church_events.errors import AlreadyRegistered
 from domain.church_events.model import ChurchEvent, Registration, RegistrationStatus
@@ -104,66 +108,92 @@ class SqlRegistrationRepository:
         return [(row.id, row.user_id) for row in rows]
 
 
+_reader = bindparam("reader_id", type_=BigInteger)
 _participants = (select(func.count()).select_from(_regs)
-                 .where(_regs.c.event_id == _events.c.id, _regs.c.status == REGISTERED)
+                 .where(_regs.c.event_id == _events.c.id, _regs.c.status == literal_column(f"'{REGISTERED.value}'"))
                  .correlate(_events).scalar_subquery())
+_mine = (select(_regs.c.status).where(_regs.c.event_id == _events.c.id, _regs.c.user_id == _reader)
+         .correlate(_events).scalar_subquery())
+_CARD = (*_events.c, _participants.label("participants"), _mine.label("mine"))
+_EVENT = RowReader(_events, ChurchEvent)
+_REGISTRATION = RowReader(_regs, Registration)
 
 
-class SqlChurchEventReads:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+@dataclass(frozen=True)
+class _Shape:
+    """Which conditions a list has: each shape is its own statement, compiled once."""
 
-    def _cards(self, reader_id: int) -> Any:
-        mine = (select(_regs.c.status).where(_regs.c.event_id == _events.c.id, _regs.c.user_id == reader_id)
-                .correlate(_events).scalar_subquery())
-        return select(ChurchEvent, _participants.label("participants"), mine.label("mine"))
+    today: bool
+    start_date: bool
+    end_date: bool
+    site: bool
+    search: bool
+    registered: bool
 
-    @staticmethod
-    def _where(wanted: EventFilter) -> list[Any]:
-        last_day = func.coalesce(_events.c.end_date, _events.c.start_date)
-        where: list[Any] = []
-        if wanted.today is not None:
-            where.append(last_day >= wanted.today)
-        if wanted.start_date is not None:
-            where.append(last_day >= wanted.start_date)
-        if wanted.end_date is not None:
-            where.append(_events.c.start_date <= wanted.end_date)
-        if wanted.site_id is not None:
-            where.append(_events.c.site_id == wanted.site_id)
-        if wanted.search:
-            pattern = containing(wanted.search)
-            where.append(or_(_events.c.title.ilike(pattern, escape="\\"),
-                             _events.c.description.ilike(pattern, escape="\\")))
-        if wanted.registered_user_id is not None:
-            where.append(_events.c.id.in_(select(_regs.c.event_id)
-                                          .where(_regs.c.user_id == wanted.registered_user_id)))
-        return where
+
+@functools.lru_cache(maxsize=64)
+def _page_statement(shape: _Shape) -> ReadStatement:
+    last_day = func.coalesce(_events.c.end_date, _events.c.start_date)
+    where: list[ColumnElement[bool]] = []
+    if shape.today:
+        where.append(last_day >= bindparam("today", type_=Date))
+    if shape.start_date:
+        where.append(last_day >= bindparam("start_date", type_=Date))
+    if shape.end_date:
+        where.append(_events.c.start_date <= bindparam("end_date", type_=Date))
+    if shape.site:
+        where.append(_events.c.site_id == bindparam("site_id", type_=BigInteger))
+    if shape.search:
+        pattern = bindparam("pattern", type_=String)
+        where.append(or_(_events.c.title.ilike(pattern, escape="\\"),
+                         _events.c.description.ilike(pattern, escape="\\")))
+    if shape.registered:
+        where.append(_events.c.id.in_(select(_regs.c.event_id)
+                                      .where(_regs.c.user_id == bindparam("registered", type_=BigInteger))))
+    total = select(func.count()).select_from(_events).where(*where).scalar_subquery()
+    return ReadStatement(
+        select(*_CARD, total.label("total")).where(*where)
+        .order_by(_events.c.start_date, _events.c.start_time.asc().nulls_first(), _events.c.id)
+        .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+_ONE = ReadStatement(select(*_CARD).where(_events.c.id == bindparam("event_id", type_=BigInteger)))
+_REGISTRATIONS = ReadStatement(
+    select(*_regs.c, _accounts.c.username, _accounts.c.first_name, _accounts.c.last_name, _accounts.c.email)
+    .join(_accounts, _accounts.c.id == _regs.c.user_id)
+    .where(_regs.c.event_id == bindparam("event_id", type_=BigInteger))
+    .order_by(_regs.c.registered_at, _regs.c.id))
+
+
+class SqlChurchEventReads(SqlReads):
+    """Committed events, one round trip each, straight on asyncpg (see adapters/sql/reads.py)."""
 
     async def page(self, wanted: EventFilter, reader_id: int, limit: int, offset: int
                    ) -> tuple[int, list[EventCard]]:
-        where = self._where(wanted)
-        total = int(await self._session.scalar(select(func.count()).select_from(_events).where(*where)) or 0)
-        if total <= offset:
-            return total, []
-        rows = await self._session.execute(
-            self._cards(reader_id).where(*where)
-            .order_by(_events.c.start_date, _events.c.start_time.asc().nulls_first(), _events.c.id)
-            .limit(limit).offset(offset))
-        return total, [_card(row) for row in rows]
+        shape = _Shape(today=wanted.today is not None, start_date=wanted.start_date is not None,
+                       end_date=wanted.end_date is not None, site=wanted.site_id is not None,
+                       search=bool(wanted.search), registered=wanted.registered_user_id is not None)
+        params: dict[str, Any] = {"reader_id": reader_id, "limit": limit, "offset": offset,
+                                  "today": wanted.today, "start_date": wanted.start_date,
+                                  "end_date": wanted.end_date, "site_id": wanted.site_id,
+                                  "pattern": containing(wanted.search) if wanted.search else None,
+                                  "registered": wanted.registered_user_id}
+        rows = await self._all(_page_statement(shape), **params)
+        if not rows and offset:  # past the last page: the total still
+            first = await self._all(_page_statement(shape), **{**params, "limit": 1, "offset": 0})
+            return (int(first[0]["total"]) if first else 0), []
+        return (int(rows[0]["total"]) if rows else 0), [_card(row) for row in rows]
 
     async def card(self, event_id: int, reader_id: int) -> EventCard | None:
-        row = (await self._session.execute(self._cards(reader_id).where(_events.c.id == event_id))).first()
+        row = await self._first(_ONE, event_id=event_id, reader_id=reader_id)
         return _card(row) if row else None
 
     async def registrations(self, event_id: int) -> Sequence[RegistrationRow]:
-        rows = await self._session.execute(
-            select(Registration, _accounts.c.username, _accounts.c.first_name, _accounts.c.last_name,
-                   _accounts.c.email)
-            .join(_accounts, _accounts.c.id == _regs.c.user_id)
-            .where(_regs.c.event_id == event_id).order_by(_regs.c.registered_at, _regs.c.id))
-        return [RegistrationRow(row[0], row.username, row.first_name or "", row.last_name or "", row.email or "")
-                for row in rows]
+        return [RegistrationRow(_REGISTRATION(row), row["username"], row["first_name"] or "",
+                                row["last_name"] or "", row["email"] or "")
+                for row in await self._all(_REGISTRATIONS, event_id=event_id)]
 
 
-def _card(row: Any) -> EventCard:
-    return EventCard(row[0], int(row.participants or 0), RegistrationStatus(row.mine) if row.mine else None)
+def _card(row: Mapping[str, Any]) -> EventCard:
+    mine = row["mine"]
+    return EventCard(_EVENT(row), int(row["participants"] or 0), RegistrationStatus(mine) if mine else None)

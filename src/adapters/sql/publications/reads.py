@@ -11,6 +11,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, String, bindparam, func, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from adapters.sql.patterns import containing
 from adapters.sql.publications import tables
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from application.publications.ports import (
@@ -125,7 +126,8 @@ class SqlPublicationReads(SqlReads):
                        status=search.status is not None, search=search.search is not None, sort=search.sort,
                        descending=search.descending)
         params: dict[str, Any] = {"town": search.municipality_id, "now": search.now, "limit": search.limit,
-                                  "offset": search.offset, "pattern": search.search,
+                                  "offset": search.offset,
+                                  "pattern": containing(search.search) if search.search else None,
                                   "type": search.type.value if search.type else None,
                                   "status": search.status.value if search.status else None}
         rows = await self._all(_page_statement(shape), **params)
