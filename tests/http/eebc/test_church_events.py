@@ -71,6 +71,8 @@ async def test_the_list_shows_upcoming_events_with_their_site_and_the_callers_re
     assert [e["title"] for e in by_site["results"]] == ["Camp de jeunes"]
     searched = (await api.client.get(EVENTS, params={"search": "camp"}, headers=church["member"])).json()
     assert [e["title"] for e in searched["results"]] == ["Camp de jeunes"]
+    literal = (await api.client.get(EVENTS, params={"search": "c%p"}, headers=church["member"])).json()
+    assert literal["count"] == 0 and literal["results"] == []
     dated = (await api.client.get(EVENTS, params={"start_date": in_days(-5), "end_date": in_days(-1)},
                                   headers=church["member"])).json()
     assert [e["title"] for e in dated["results"]] == ["Passé"]

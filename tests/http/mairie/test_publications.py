@@ -164,6 +164,9 @@ async def test_drafts_are_for_the_staff_and_the_list_filters_and_pages(api: Api)
     second = (await api.client.get(BASE, params={"limit": 2, "search": "victor", "page": 2},
                                    headers=t.citizen)).json()
     assert second["next"] is None and second["previous"].endswith("page=1") and len(second["results"]) == 1
+    for wildcard in ("%", "_", "Victor%Hugo"):  # taken literally: no title or content has them
+        found = (await api.client.get(BASE, params={"search": wildcard}, headers=t.citizen)).json()
+        assert found["count"] == 0, wildcard
     ordered = (await api.client.get(BASE, params={"ordering": "title"}, headers=t.citizen)).json()
     assert [r["title"] for r in ordered["results"]] == ["Alerte météo", "Travaux 0", "Travaux 1", "Travaux 2"]
     communiques = (await api.client.get(BASE, params={"type": "communique"}, headers=t.citizen)).json()

@@ -86,8 +86,11 @@ class SqlCommunityReads(SqlReads):
         if not rows:  # no page (or past the last one): the total alone
             counted = await self._first(total, **params)
             return MemberMatches([], int(counted[0]) if counted else 0, {})
-        return MemberMatches([member_of(row) for row in rows], int(rows[0]["total"]),
-                             {row["site_id"]: site_of(row, "s_") for row in rows})
+        sites: dict[int, Site] = {}
+        for row in rows:  # a page names a few sites: each one built once
+            if row["site_id"] not in sites:
+                sites[row["site_id"]] = site_of(row, "s_")
+        return MemberMatches([member_of(row) for row in rows], int(rows[0]["total"]), sites)
 
     async def member(self, member_id: int) -> Member | None:
         row = await self._first(_MEMBER, member_id=member_id)
