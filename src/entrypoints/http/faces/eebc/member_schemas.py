@@ -245,18 +245,19 @@ def _contact(value: str, shown: bool) -> str | None:
     return value if shown and value else None
 
 
-def card(member: Member, site: Site, show_contacts: bool) -> MemberCard:
+def card(member: Member, site: SiteBlock, show_contacts: bool) -> MemberCard:
     assert member.id is not None
     p = member.profile
     return MemberCard(id=member.id, member_id=member.member_code, first_name=p.first_name, last_name=p.last_name,
                       email=p.email if show_contacts else "", phone=_contact(p.phone, show_contacts),
-                      photo=member.photo or None, status=p.status.value, site=site_block(site))
+                      photo=member.photo or None, status=p.status.value, site=site)
 
 
 def page_body(page: MemberPage, next_url: str | None, previous_url: str | None) -> MemberPageBody:
-    unknown = Site(id=0, code="", name="")
+    unknown = SiteBlock(id=0, code="", name="")
+    blocks = {site_id: site_block(site) for site_id, site in page.sites.items()}  # one per site, not per card
     return MemberPageBody(count=page.total, next=next_url, previous=previous_url, results=[
-        card(m, page.sites.get(m.site_id, unknown), page.show_contacts) for m in page.members])
+        card(m, blocks.get(m.site_id, unknown), page.show_contacts) for m in page.members])
 
 
 def relative(member: Member) -> Relative:
