@@ -2,6 +2,7 @@
 
 The community context owns sites and members; the others keep their ids and read these small blocks through the
 `ChurchDirectory` port (SQL: adapters/sql/community/directory.py; memory: adapters/memory/church_directory.py).
+It reads committed data, outside the caller's transaction: what community wrote in earlier requests.
 """
 
 from __future__ import annotations
