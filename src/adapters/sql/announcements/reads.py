@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import ColumnElement
 
 from adapters.sql.announcements import tables
-from adapters.sql.patterns import containing
+from adapters.sql.patterns import any_matches, containing
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from application.announcements.ports import AnnouncementCard, AnnouncementFilter
 from domain.announcements.model import PRIORITY_RANK, Announcement
@@ -48,7 +48,7 @@ def _page_statement(shape: _Shape) -> ReadStatement:
         conditions.append(_a.c.start_date <= _now)
         conditions.append(or_(_a.c.end_date.is_(None), _a.c.end_date > _now))
     if shape.search:
-        conditions.append(or_(_a.c.title.ilike(_pattern, escape="\\"), _a.c.content.ilike(_pattern, escape="\\")))
+        conditions.append(any_matches(_pattern, _a.c.title, _a.c.content))
     if shape.is_read is not None:
         conditions.append(_IS_READ if shape.is_read else ~_IS_READ)
     count = select(func.count()).select_from(_a).where(*conditions).scalar_subquery()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from adapters.sql.church_events import tables
-from adapters.sql.patterns import containing
+from adapters.sql.patterns import any_matches, containing
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from application.church_events.ports import EventCard, EventFilter, RegistrationRow
 from domain.church_events.errors import AlreadyRegistered
@@ -144,9 +144,7 @@ def _page_statement(shape: _Shape) -> ReadStatement:
     if shape.site:
         where.append(_events.c.site_id == bindparam("site_id", type_=BigInteger))
     if shape.search:
-        pattern = bindparam("pattern", type_=String)
-        where.append(or_(_events.c.title.ilike(pattern, escape="\\"),
-                         _events.c.description.ilike(pattern, escape="\\")))
+        where.append(any_matches(bindparam("pattern", type_=String), _events.c.title, _events.c.description))
     if shape.registered:
         where.append(_events.c.id.in_(select(_regs.c.event_id)
                                       .where(_regs.c.user_id == bindparam("registered", type_=BigInteger))))

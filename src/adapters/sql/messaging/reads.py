@@ -3,12 +3,12 @@ the caller's unread count), a thread two (its messages, their attachments)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from adapters.sql.messaging import tables
-from adapters.sql.patterns import containing
+from adapters.sql.patterns import any_matches, containing
 from application.messaging.ports import ConversationCard, ConversationPage, ConversationSearch, Thread
 from domain.messaging.model import Attachment, Conversation, ConversationStatus, Message
 
@@ -41,10 +41,8 @@ class SqlMessagingReads:
             scope.append(c.citizen_id == search.citizen_id)
         conditions = [*scope, *_status(search)]
         if search.search:
-            pattern = containing(search.search)
             name = func.concat(_accounts.c.first_name, " ", _accounts.c.last_name)
-            conditions.append(or_(c.subject.ilike(pattern, escape="\\"), name.ilike(pattern, escape="\\"),
-                                  _accounts.c.email.ilike(pattern, escape="\\")))
+            conditions.append(any_matches(containing(search.search), c.subject, name, _accounts.c.email))
         joined = _conversations.join(_accounts, _accounts.c.id == c.citizen_id)
         total = select(func.count()).select_from(joined).where(*conditions).scalar_subquery()
         last = aliased(Message)

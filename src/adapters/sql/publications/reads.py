@@ -11,7 +11,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, String, bindparam, func, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from adapters.sql.patterns import containing
+from adapters.sql.patterns import any_matches, containing
 from adapters.sql.publications import tables
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from application.publications.ports import (
@@ -66,9 +66,8 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     if shape.status:
         conditions.append(_publications.c.status == bindparam("status", type_=String))
     if shape.search:
-        pattern = bindparam("pattern", type_=String)
-        conditions.append(or_(_publications.c.title.ilike(pattern, escape="\\"),
-                              _publications.c.content.ilike(pattern, escape="\\")))
+        conditions.append(any_matches(bindparam("pattern", type_=String), _publications.c.title,
+                                      _publications.c.content))
     return conditions
 
 

@@ -10,7 +10,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import BigInteger, String, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from adapters.sql.patterns import containing
+from adapters.sql.patterns import any_matches, containing
 from adapters.sql.reads import ReadStatement, RowReader, SqlReads
 from adapters.sql.ticketing import tables
 from application.ticketing.ports import EventCard, EventSearch, EventStats, Participant
@@ -66,8 +66,7 @@ def _list_statements(shape: _Shape) -> tuple[ReadStatement, ReadStatement]:
     if shape.category:
         conditions.append(_events.c.category_id == _category)
     if shape.search:
-        conditions.append(or_(_events.c.title.ilike(_pattern, escape="\\"),
-                              _events.c.description.ilike(_pattern, escape="\\")))
+        conditions.append(any_matches(_pattern, _events.c.title, _events.c.description))
     count = select(func.count().label("total")).select_from(_events).where(*conditions)
     order = ((_events.c.starts_at.desc(), _events.c.id.desc()) if shape.finished is True
              else (_events.c.starts_at, _events.c.id))
