@@ -14,7 +14,7 @@ from msgspec import UNSET, Meta, UnsetType
 from application.agenda.ports import Person
 from application.agenda.queries import Calendar
 from domain.agenda.model import Category, Location, Occurrence, Priority
-from domain.agenda.recurrence import PATTERNS, Recurrence, occurrence_key
+from domain.agenda.recurrence import PATTERNS, Recurrence
 from domain.shared.errors import InvalidInput
 from domain.shared.ids import MAX_ID
 from entrypoints.http.faces.mairie.ids import EVENT_IDS
@@ -26,10 +26,14 @@ ROLE_NAMES = {"mayor": "Maire", "admin": "Administrateur", "moderator": "Modéra
 _OCCURRENCE = re.compile(r"(.+)_([0-9]{8}T[0-9]{4})")
 
 
-def wire_id(occurrence: Occurrence) -> str:
-    assert occurrence.event.id is not None
-    series = EVENT_IDS.wire(occurrence.event.id)
-    return series if occurrence.key is None else f"{series}_{occurrence.key}"
+def wire_id(occurrence: Occurrence, series: str | None = None) -> str:
+    """"evt_12", or "evt_12_20260115T0900" for one occurrence of a series; `series`: the event's wire id, when the
+    caller has it already."""
+    if series is None:
+        assert occurrence.event.id is not None
+        series = EVENT_IDS.wire(occurrence.event.id)
+    key = occurrence.key
+    return series if key is None else f"{series}_{key}"
 
 
 def parse_id(text: str) -> tuple[int, datetime | None] | None:
@@ -259,7 +263,7 @@ def calendar_out(calendar: Calendar) -> CalendarOut:
                 known = series[id(event)] = (EVENT_IDS.wire(event.id), event.category.value, event.color)
             wire, category, color = known
             events.append(CalendarEventOut(
-                id=wire if o.original_start is None else f"{wire}_{occurrence_key(o.original_start)}",
+                id=wire_id(o, wire),
                 title=o.title, start_time=_CLOCK[o.starts_at.hour * 60 + o.starts_at.minute],
                 end_time=_CLOCK[o.ends_at.hour * 60 + o.ends_at.minute], category=category, color=color))
         days.append(CalendarDayOut(date=day.day, day_name=day.name, events=events))
