@@ -6,6 +6,7 @@ from dishka import Provider, Scope, provide, provide_all
 
 from adapters.church_events.pushes import OutboxCancellationPushes
 from adapters.sql.church_events import repositories as sql
+from adapters.sql.church_events.reads import SqlChurchEventReads
 from application.church_events import services
 from application.church_events.ports import (
     CancellationPushes,
@@ -21,7 +22,7 @@ class ChurchEventsPersistence(Provider):
 
     events = provide(sql.SqlChurchEventRepository, provides=ChurchEventRepository)
     registrations = provide(sql.SqlRegistrationRepository, provides=RegistrationRepository)
-    reads = provide(sql.SqlChurchEventReads, provides=ChurchEventReads)
+    reads = provide(SqlChurchEventReads, provides=ChurchEventReads)
 
 
 class ChurchEventsUseCases(Provider):
